@@ -1,0 +1,89 @@
+"""Site-wide pages: the home page and plain content pages."""
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BodyBlock(blocks.StreamBlock):
+    """The blocks an editor can use in free-form page bodies."""
+
+    heading = blocks.CharBlock(form_classname="title", icon="title", template="salam/blocks/heading.html")
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3", "h4"])
+    image = blocks.StructBlock(
+        [
+            ("image", ImageChooserBlock()),
+            ("alt_text", blocks.CharBlock(help_text="Describe the image for people who cannot see it.")),
+            ("caption", blocks.CharBlock(required=False)),
+        ],
+        icon="image",
+        template="salam/blocks/image.html",
+    )
+    quote = blocks.BlockQuoteBlock()
+
+
+class HomePage(Page):
+    """The front page: what the hub is, the latest evidence and the next lectures."""
+
+    intro = models.TextField(
+        blank=True, help_text="One or two sentences under the site name that say what SALAM offers."
+    )
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_publications"] = self._live_children_of("publications", "PublicationPage", 4)
+        context["upcoming_lectures"] = self._upcoming_lectures(3)
+        return context
+
+    @staticmethod
+    def _live_children_of(app_label: str, model_name: str, limit: int):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return []
+        return model.objects.live().public().order_by("-first_published_at")[:limit]
+
+    @staticmethod
+    def _upcoming_lectures(limit: int):
+        try:
+            model = apps.get_model("lectures", "LecturePage")
+        except LookupError:
+            return []
+        return model.objects.live().public().filter(start__gte=timezone.now()).order_by("start")[:limit]
+
+
+class StandardPage(Page):
+    """A plain content page (about, partners, privacy notice)."""
+
+    intro = models.TextField(blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    subpage_types = ["salam.StandardPage"]
+
+
+class PartnerInstitute(models.Model):
+    """A research institute that runs SALAM, named in the site footer."""
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100)
+    url = models.URLField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"

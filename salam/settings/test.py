@@ -1,0 +1,21 @@
+"""Settings for the test suite: tasks run immediately, a per-run Elasticsearch index name."""
+
+import os
+import uuid
+
+from salam.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key-not-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test run (and each concurrent developer) gets its own indices on the shared server.
+SEARCH_INDEX_NAME = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
+WAGTAILADMIN_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Concurrent runs on one PostgreSQL server must not share a test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_salam_{os.getpid()}"}

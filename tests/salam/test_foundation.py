@@ -1,0 +1,211 @@
+"""The hub stands up: taxonomy seeded, pages render, settings refuse bad configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pycountry
+import pytest
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management import CommandError, call_command
+
+from themes.models import Country, GCMObjective, Theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GCM_TITLES = {
+    1: "Collect and utilize accurate and disaggregated data as a basis for evidence-based policies",
+    2: "Minimize the adverse drivers and structural factors that compel people to leave their country of origin",
+    3: "Provide accurate and timely information at all stages of migration",
+    4: "Ensure that all migrants have proof of legal identity and adequate documentation",
+    5: "Enhance availability and flexibility of pathways for regular migration",
+    6: "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work",
+    7: "Address and reduce vulnerabilities in migration",
+    8: "Save lives and establish coordinated international efforts on missing migrants",
+    9: "Strengthen the transnational response to smuggling of migrants",
+    10: "Prevent, combat and eradicate trafficking in persons in the context of international migration",
+    11: "Manage borders in an integrated, secure and coordinated manner",
+    12: "Strengthen certainty and predictability in migration procedures for appropriate screening, "
+    "assessment and referral",
+    13: "Use migration detention only as a measure of last resort and work towards alternatives",
+    14: "Enhance consular protection, assistance and cooperation throughout the migration cycle",
+    15: "Provide access to basic services for migrants",
+    16: "Empower migrants and societies to realize full inclusion and social cohesion",
+    17: "Eliminate all forms of discrimination and promote evidence-based public discourse to shape "
+    "perceptions of migration",
+    18: "Invest in skills development and facilitate mutual recognition of skills, qualifications and competences",
+    19: "Create conditions for migrants and diasporas to fully contribute to sustainable development in all countries",
+    20: "Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of migrants",
+    21: "Cooperate in facilitating safe and dignified return and readmission, as well as sustainable reintegration",
+    22: "Establish mechanisms for the portability of social security entitlements and earned benefits",
+    23: "Strengthen international cooperation and global partnerships for safe, orderly and regular migration",
+}
+COLOMBO_PROCESS = {"AF", "BD", "KH", "CN", "IN", "ID", "NP", "PK", "PH", "LK", "TH", "VN"}
+DESTINATIONS = {"SA", "AE", "QA", "KW", "OM", "BH", "MY", "SG", "JP", "KR", "JO", "LB", "MV", "IL"}
+THEME_SLUGS = {
+    "pre-departure-orientation", "skills-recognition", "fair-recruitment", "remittances", "labour-market-analysis",
+    "return-reintegration", "social-protection", "gender-equality", "gender-based-violence", "bilateral-agreements",
+    "access-to-justice", "migration-data", "consular-support", "crisis-response", "migration-governance",
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+class TestTaxonomySeed:
+    def test_the_23_gcm_objectives_have_their_official_titles(self):
+        assert dict(GCMObjective.objects.values_list("number", "title")) == GCM_TITLES
+        assert all(o.description.strip() for o in GCMObjective.objects.all())
+
+    def test_the_26_countries_have_iso_codes_and_roles(self):
+        countries = {c.alpha2: c for c in Country.objects.all()}
+        assert set(countries) == COLOMBO_PROCESS | DESTINATIONS
+        for code, country in countries.items():
+            assert pycountry.countries.get(alpha_2=code).alpha_3 == country.alpha3
+            assert country.colombo_process_member == (code in COLOMBO_PROCESS)
+            assert country.main_destination == (code in DESTINATIONS)
+        assert countries["VN"].name == "Viet Nam"
+        assert "Nepali" in countries["NP"].demonym_list
+        assert countries["NP"].flag == "\U0001f1f3\U0001f1f5"
+
+    def test_the_15_themes_have_descriptions_and_keywords(self):
+        themes = list(Theme.objects.all())
+        assert {t.slug for t in themes} == THEME_SLUGS
+        assert all(t.description.strip() and t.keyword_list for t in themes)
+
+    def test_country_clean_rejects_codes_that_are_not_iso(self):
+        with pytest.raises(ValidationError, match="not an ISO 3166"):
+            Country(alpha2="XX", alpha3="XXX", name="Nowhere").clean()
+        with pytest.raises(ValidationError, match="alpha-3 code for NP is NPL"):
+            Country(alpha2="NP", alpha3="NEP", name="Nepal").clean()
+        country = Country(alpha2="tr", name="Türkiye")
+        country.clean()
+        assert (country.alpha2, country.alpha3) == ("TR", "TUR")
+
+
+@pytest.mark.django_db
+class TestPagesRender:
+    def test_home_page_has_landmarks_navigation_and_partners(self, client, site_root):
+        response = client.get("/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        for landmark in (
+            '<header class="site-header" role="banner"',
+            '<main id="main"',
+            'role="contentinfo"',
+            'role="search"',
+            'class="skip-link"',
+        ):
+            assert landmark in html
+        for label in ("Publications", "Lectures", "Search", "Themes"):
+            assert f">{label}</a>" in html
+        assert "Nepal Migration Policy Institute" in html
+        assert '<label for="site-search-q"' in html
+
+    def test_unknown_url_gets_the_friendly_404(self, client, site_root):
+        response = client.get("/no-such-page/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
+    def test_500_page_is_self_contained(self, rf):
+        from salam.views import server_error
+
+        response = server_error(rf.get("/"))
+        assert response.status_code == 500
+        assert "Something went wrong" in response.content.decode()
+
+    def test_taxonomy_landing_pages(self, client):
+        assert client.get("/themes/").status_code == 200
+        response = client.get("/gcm/21/")
+        assert response.status_code == 200
+        assert GCM_TITLES[21] in response.content.decode()
+        assert client.get("/countries/np/").status_code == 200
+        assert client.get("/themes/remittances/").status_code == 200
+        for bad in ("/gcm/24/", "/gcm/0/", "/countries/xx/", "/countries/nepal/", "/themes/no-such-theme/"):
+            assert client.get(bad).status_code == 404, bad
+
+    def test_admin_login_and_dashboard_render(self, client, admin_user):
+        assert client.get("/admin/login/").status_code == 200
+        client.force_login(admin_user)
+        response = client.get("/admin/")
+        assert response.status_code == 200
+        assert client.get("/admin/snippets/themes/gcmobjective/").status_code == 200
+
+    def test_healthz(self, client):
+        assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+class TestEnsureAdmin:
+    def test_generates_a_password_and_reprints_it(self, settings, tmp_path, capsys):
+        settings.VAR_DIR = tmp_path
+        call_command("ensure_admin")
+        first = capsys.readouterr().out
+        call_command("ensure_admin")
+        second = capsys.readouterr().out
+        assert first == second
+        password = (tmp_path / "admin-password.txt").read_text().strip()
+        assert len(password) >= 16 and password in first
+        assert oct((tmp_path / "admin-password.txt").stat().st_mode)[-3:] == "600"
+        from django.contrib.auth import get_user_model
+
+        assert get_user_model().objects.get(username="admin").check_password(password)
+
+    def test_rejects_an_empty_username(self, settings, tmp_path):
+        settings.VAR_DIR = tmp_path
+        with pytest.raises(CommandError, match="between 1 and 150"):
+            call_command("ensure_admin", username=" ")
+
+
+class TestSettings:
+    def _run(self, env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+        env.update(env_overrides)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    def test_production_refuses_to_start_without_secret_key(self):
+        result = self._run({"DJANGO_SETTINGS_MODULE": "salam.settings.production"}, "check")
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
+
+    def test_production_check_deploy_reports_nothing(self):
+        result = self._run(
+            {
+                "DJANGO_SETTINGS_MODULE": "salam.settings.production",
+                "SECRET_KEY": "k3y-" + "x9Q!z" * 12,
+                "ALLOWED_HOSTS": "hub.example.org",
+                "DATABASE_URL": "sqlite:////tmp/salam-deploy-check.sqlite3",
+            },
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+
+    def test_bad_boolean_and_integer_variables_are_clear_errors(self, monkeypatch):
+        from salam.settings.env import env_bool, env_int, env_list
+
+        monkeypatch.setenv("DEBUG", "maybe")
+        with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+            env_bool("DEBUG", False)
+        monkeypatch.setenv("EMAIL_PORT", "five")
+        with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be a whole number"):
+            env_int("EMAIL_PORT", 587)
+        monkeypatch.setenv("ALLOWED_HOSTS", " a.org, ,b.org ")
+        assert env_list("ALLOWED_HOSTS", []) == ["a.org", "b.org"]
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_fixture_talks_to_the_real_server(es_client, settings):
+    info = es_client.cluster.health()
+    assert info["status"] in {"green", "yellow"}
+    index = f"{settings.SEARCH_INDEX_NAME}-smoke"
+    es_client.indices.create(index=index, mappings={"properties": {"title": {"type": "text"}}})
+    es_client.index(index=index, id="1", document={"title": "Recruitment fees in Nepal"}, refresh=True)
+    hits = es_client.search(index=index, query={"match": {"title": "nepal"}})["hits"]["hits"]
+    assert [h["_id"] for h in hits] == ["1"]
+    nodes = es_client.nodes.info()["nodes"]
+    assert all(n["version"].startswith("8.19.") for n in nodes.values())
