@@ -73,11 +73,6 @@ class Country(index.Indexed, models.Model):
     def demonym_list(self) -> list[str]:
         return split_terms(self.demonyms)
 
-    @property
-    def flag(self) -> str:
-        """The flag emoji built from the two regional-indicator letters."""
-        return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in self.alpha2.upper())
-
     def get_absolute_url(self) -> str:
         return reverse("themes:country", args=[self.alpha2.lower()])
 

@@ -89,6 +89,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; a timeout lets the web server and the worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A fresh clone has no var/ yet, and SQLite will not create the folder for its file.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
