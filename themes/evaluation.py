@@ -103,7 +103,7 @@ def normalise_gold(line: Any, vocabulary: Vocabulary) -> dict[str, Any]:
         if key not in line:
             continue
         values = line[key]
-        if not isinstance(values, list):
+        if not isinstance(values, list | tuple | set | frozenset):
             raise ValueError(f'"{key}" must be a list')
         codes: set[str] = set()
         for value in values:

@@ -100,21 +100,71 @@ EXTRA_COUNTRY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Phrases that contain a country term but are not about that country: they win the
 # longest-match contest and are then dropped.
 COUNTRY_BLOCKERS: tuple[str, ...] = (
-    "Indian Ocean", "American Indian", "West Indian", "East India Company", "New Jersey", "New Mexico",
-    "New Guinea", "Northern Ireland", "Guinea pig", "guinea fowl", "guinea worm", "cold turkey",
-    "roast turkey", "turkey sandwich", "turkey breast", "Niger Delta", "Niger River", "River Niger",
-    "Jordan River", "River Jordan", "Georgia State", "Georgia Tech", "University of Georgia",
-    "Atlanta, Georgia", "Korean Peninsula", "Korean War", "South China Sea",
+    "Indian Ocean",
+    "American Indian",
+    "West Indian",
+    "East India Company",
+    "New Jersey",
+    "New Mexico",
+    "New Guinea",
+    "Northern Ireland",
+    "Guinea pig",
+    "guinea fowl",
+    "guinea worm",
+    "cold turkey",
+    "roast turkey",
+    "turkey sandwich",
+    "turkey breast",
+    "Niger Delta",
+    "Niger River",
+    "River Niger",
+    "Jordan River",
+    "River Jordan",
+    "Georgia State",
+    "Georgia Tech",
+    "University of Georgia",
+    "Atlanta, Georgia",
+    "Korean Peninsula",
+    "Korean War",
+    "South China Sea",
 )
 # Country names that are also first names or surnames: checked against their neighbours.
 _NAME_LIKE = frozenset({"jordan", "chad", "georgia", "israel"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "judge", "senator"})
 # Capitalised words that may follow a country's name without making it a person's name.
-_COUNTRY_NOUNS = frozenset({
-    "compact", "valley", "government", "ministry", "embassy", "times", "authorities", "authority", "police",
-    "armed", "army", "defense", "defence", "border", "labour", "labor", "national", "nationals", "office",
-    "department", "dinar", "shekel", "parliament", "cabinet", "court", "law", "airport", "country", "case",
-})
+_COUNTRY_NOUNS = frozenset(
+    {
+        "compact",
+        "valley",
+        "government",
+        "ministry",
+        "embassy",
+        "times",
+        "authorities",
+        "authority",
+        "police",
+        "armed",
+        "army",
+        "defense",
+        "defence",
+        "border",
+        "labour",
+        "labor",
+        "national",
+        "nationals",
+        "office",
+        "department",
+        "dinar",
+        "shekel",
+        "parliament",
+        "cabinet",
+        "court",
+        "law",
+        "airport",
+        "country",
+        "case",
+    }
+)
 
 _GCM_CONTEXT = re.compile(
     r"\bGCM\b|\bGlobal\s+Compact\b(?!\s+on\s+Refugees)",
@@ -158,8 +208,12 @@ class Suggestion:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"family": self.family, "code": self.code, "score": self.score,
-                "evidence": [e.to_dict() for e in self.evidence]}
+        return {
+            "family": self.family,
+            "code": self.code,
+            "score": self.score,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
 
 
 @dataclass(frozen=True)
@@ -213,7 +267,9 @@ class Vocabulary:
         return cls(
             countries=tuple(
                 CountryTerms(
-                    alpha2=c["alpha2"], name=c["name"], aliases=_terms(c.get("aliases", ())),
+                    alpha2=c["alpha2"],
+                    name=c["name"],
+                    aliases=_terms(c.get("aliases", ())),
                     demonyms=_terms(c.get("demonyms", ())),
                     colombo_process_member=bool(c.get("colombo_process_member")),
                     main_destination=bool(c.get("main_destination")),
@@ -235,8 +291,12 @@ class Vocabulary:
         return cls(
             countries=tuple(
                 CountryTerms(
-                    alpha2=c.alpha2.upper(), name=c.name, aliases=_terms(c.aliases), demonyms=_terms(c.demonyms),
-                    colombo_process_member=c.colombo_process_member, main_destination=c.main_destination,
+                    alpha2=c.alpha2.upper(),
+                    name=c.name,
+                    aliases=_terms(c.aliases),
+                    demonyms=_terms(c.demonyms),
+                    colombo_process_member=c.colombo_process_member,
+                    main_destination=c.main_destination,
                 )
                 for c in Country.objects.order_by("alpha2")
             ),
@@ -524,7 +584,7 @@ class Tagger:
             merged += [t for t in targets if t not in merged]
             self.targets[mid] = tuple(merged)
         for k, terms in lemma_patterns.items():
-            self.lemma_matcher.add(k, list(self.nlp.pipe(terms)))
+            self.lemma_matcher.add(k, [variant for doc in self.nlp.pipe(terms) for variant in _lemma_variants(doc)])
         for k, terms in orth_patterns.items():
             self.orth_matcher.add(k, [self.nlp.make_doc(t) for t in terms])
         logger.info("Compiled tagger %s: %d patterns", self.vocabulary.fingerprint[:12], len(self.targets))
@@ -658,12 +718,27 @@ class Tagger:
         return suggestions
 
 
+def _lemma_variants(doc: Doc) -> list[Doc]:
+    """The pattern, plus a copy whose lemmas are its lowercase words when the two differ.
+
+    The lookup table is not idempotent ("brokers" -> "broker" but "broker" -> "broke"), so a
+    keyword given in its base form must also match text whose lemma is that base form.
+    """
+    variants = [doc]
+    lowers = doc.to_array(LOWER)
+    if (lowers != doc.to_array(LEMMA)).any():
+        copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        copy.from_array([LEMMA], lowers.reshape(-1, 1))
+        variants.append(copy)
+    return variants
+
+
 def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (0, code)
 
 
 def _objective_numbers(text: str) -> list[str]:
-    """"5, 6 and 7" -> 5, 6, 7; "5-7" and "5 to 7" are ranges; "(a)" sub-items are ignored."""
+    """ "5, 6 and 7" -> 5, 6, 7; "5-7" and "5 to 7" are ranges; "(a)" sub-items are ignored."""
     text = re.sub(r"\([^)]*\)", " ", text)
     numbers: list[int] = []
     pending_range = False

@@ -376,6 +376,7 @@ THEMES: list[dict] = [
             "contract substitution",
             "debt bondage",
             "overseas employment promoter",
+            "syndicate",
             "licensed agency",
             "IRIS",
             "Dhaka Principles",
@@ -395,6 +396,9 @@ THEMES: list[dict] = [
             "money transfer",
             "transfer cost",
             "cost of sending money",
+            "cost of sending",
+            "sending money",
+            "send money",
             "send money home",
             "sending money home",
             "hundi",
@@ -571,6 +575,9 @@ THEMES: list[dict] = [
             "empowerment of women",
             "ban on women",
             "restriction on women",
+            "ban women",
+            "bar women",
+            "restrict women",
             "age restriction",
             "age bar",
             "travel ban",
@@ -630,6 +637,11 @@ THEMES: list[dict] = [
             "bilateral labor migration agreement",
             "bilateral arrangement",
             "bilateral labour arrangement",
+            "migration agreement",
+            "labour migration agreement",
+            "labour mobility agreement",
+            "labor mobility agreement",
+            "labour mobility partnership",
             "BLA",
             "BLMA",
             "memorandum of understanding",
@@ -730,7 +742,6 @@ THEMES: list[dict] = [
             "household survey",
             "census",
             "ILMS",
-            "indicator",
         ],
     },
     {
@@ -825,6 +836,7 @@ THEMES: list[dict] = [
         ),
         "keywords": [
             "migration governance",
+            "governance",
             "labour migration governance",
             "governance of migration",
             "governance of labour migration",
@@ -870,10 +882,7 @@ THEMES: list[dict] = [
 GCM_OBJECTIVES: list[dict] = [
     {
         "number": 1,
-        "title": (
-            "Collect and utilize accurate and disaggregated data as a basis for "
-            "evidence-based policies"
-        ),
+        "title": ("Collect and utilize accurate and disaggregated data as a basis for evidence-based policies"),
         "description": (
             "Build the data and research base on migration, disaggregated by sex, age and "
             "status, and use it to make policy."
@@ -882,6 +891,8 @@ GCM_OBJECTIVES: list[dict] = [
             "disaggregated data",
             "sex-disaggregated",
             "migration data",
+            "disaggregate",
+            "statistics",
             "migration statistics",
             "labour migration statistics",
             "data collection",
@@ -903,8 +914,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 2,
         "title": (
-            "Minimize the adverse drivers and structural factors that compel people to leave "
-            "their country of origin"
+            "Minimize the adverse drivers and structural factors that compel people to leave their country of origin"
         ),
         "description": (
             "Tackle poverty, lack of decent jobs, climate change and disasters so that "
@@ -968,10 +978,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 4,
         "title": "Ensure that all migrants have proof of legal identity and adequate documentation",
-        "description": (
-            "Give every migrant identity documents and the papers they need, and prevent "
-            "statelessness."
-        ),
+        "description": ("Give every migrant identity documents and the papers they need, and prevent statelessness."),
         "keywords": [
             "legal identity",
             "proof of identity",
@@ -1026,15 +1033,11 @@ GCM_OBJECTIVES: list[dict] = [
             "seasonal worker",
             "circular migration",
             "family reunification",
-            "quota",
         ],
     },
     {
         "number": 6,
-        "title": (
-            "Facilitate fair and ethical recruitment and safeguard conditions that ensure "
-            "decent work"
-        ),
+        "title": ("Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work"),
         "description": (
             "End abusive recruitment, including fees charged to workers, and protect wages, "
             "contracts and working conditions at destination."
@@ -1062,6 +1065,11 @@ GCM_OBJECTIVES: list[dict] = [
             "unpaid wage",
             "non-payment of wages",
             "wage protection system",
+            "withhold wages",
+            "withhold salaries",
+            "withheld wages",
+            "labour code",
+            "labor code",
             "minimum wage",
             "passport confiscation",
             "confiscate passport",
@@ -1113,14 +1121,17 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 8,
         "title": "Save lives and establish coordinated international efforts on missing migrants",
         "description": (
-            "Prevent migrant deaths, search for the missing, identify the dead and support "
-            "their families."
+            "Prevent migrant deaths, search for the missing, identify the dead and support their families."
         ),
         "keywords": [
             "missing migrant",
             "migrant death",
             "death of migrant",
             "death of migrant worker",
+            "die abroad",
+            "died abroad",
+            "death abroad",
+            "deaths abroad",
             "deaths of migrant workers",
             "save lives",
             "search and rescue",
@@ -1136,8 +1147,7 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 9,
         "title": "Strengthen the transnational response to smuggling of migrants",
         "description": (
-            "Cooperate across borders to prevent and prosecute migrant smuggling while "
-            "protecting smuggled migrants."
+            "Cooperate across borders to prevent and prosecute migrant smuggling while protecting smuggled migrants."
         ),
         "keywords": [
             "smuggling",
@@ -1150,13 +1160,9 @@ GCM_OBJECTIVES: list[dict] = [
     },
     {
         "number": 10,
-        "title": (
-            "Prevent, combat and eradicate trafficking in persons in the context of "
-            "international migration"
-        ),
+        "title": ("Prevent, combat and eradicate trafficking in persons in the context of international migration"),
         "description": (
-            "Prevent human trafficking and forced labour, prosecute traffickers and protect "
-            "and assist victims."
+            "Prevent human trafficking and forced labour, prosecute traffickers and protect and assist victims."
         ),
         "keywords": [
             "trafficking",
@@ -1175,8 +1181,7 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 11,
         "title": "Manage borders in an integrated, secure and coordinated manner",
         "description": (
-            "Coordinate border management between states so that it is secure and respects "
-            "migrants' rights."
+            "Coordinate border management between states so that it is secure and respects migrants' rights."
         ),
         "keywords": [
             "border management",
@@ -1218,8 +1223,7 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 13,
         "title": "Use migration detention only as a measure of last resort and work towards alternatives",
         "description": (
-            "Detain migrants only when unavoidable, for the shortest time, and develop "
-            "alternatives to detention."
+            "Detain migrants only when unavoidable, for the shortest time, and develop alternatives to detention."
         ),
         "keywords": [
             "detention",
@@ -1237,8 +1241,7 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 14,
         "title": "Enhance consular protection, assistance and cooperation throughout the migration cycle",
         "description": (
-            "Strengthen the consular services, labour attachés and welfare mechanisms that "
-            "help nationals abroad."
+            "Strengthen the consular services, labour attachés and welfare mechanisms that help nationals abroad."
         ),
         "keywords": [
             "consular",
@@ -1254,6 +1257,11 @@ GCM_OBJECTIVES: list[dict] = [
             "welfare officer",
             "welfare fund",
             "OWWA",
+            "welfare board",
+            "Wage Earners' Welfare Board",
+            "Overseas Workers Welfare Administration",
+            "Overseas Pakistanis Foundation",
+            "Indian Community Welfare Fund",
             "WEWB",
             "ICWF",
         ],
@@ -1262,8 +1270,7 @@ GCM_OBJECTIVES: list[dict] = [
         "number": 15,
         "title": "Provide access to basic services for migrants",
         "description": (
-            "Ensure migrants can use health care, education and other basic services safely, "
-            "regardless of status."
+            "Ensure migrants can use health care, education and other basic services safely, regardless of status."
         ),
         "keywords": [
             "basic service",
@@ -1278,7 +1285,6 @@ GCM_OBJECTIVES: list[dict] = [
             "medical treatment",
             "universal health coverage",
             "access to education",
-            "schooling",
             "housing",
             "mental health",
         ],
@@ -1338,8 +1344,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 18,
         "title": (
-            "Invest in skills development and facilitate mutual recognition of skills, "
-            "qualifications and competences"
+            "Invest in skills development and facilitate mutual recognition of skills, qualifications and competences"
         ),
         "description": (
             "Build migrants' skills and make their qualifications count across borders through "
@@ -1404,8 +1409,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 20,
         "title": (
-            "Promote faster, safer and cheaper transfer of remittances and foster financial "
-            "inclusion of migrants"
+            "Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of migrants"
         ),
         "description": (
             "Lower the cost of sending money home, widen formal channels and help migrants "
@@ -1417,6 +1421,9 @@ GCM_OBJECTIVES: list[dict] = [
             "transfer cost",
             "cost of sending money",
             "send money home",
+            "cost of sending",
+            "sending money",
+            "send money",
             "money transfer",
             "money transfer operator",
             "mobile money",
@@ -1433,8 +1440,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 21,
         "title": (
-            "Cooperate in facilitating safe and dignified return and readmission, as well as "
-            "sustainable reintegration"
+            "Cooperate in facilitating safe and dignified return and readmission, as well as sustainable reintegration"
         ),
         "description": (
             "Make return safe and dignified, cooperate on readmission and support returnees' "
@@ -1465,13 +1471,9 @@ GCM_OBJECTIVES: list[dict] = [
     },
     {
         "number": 22,
-        "title": (
-            "Establish mechanisms for the portability of social security entitlements and "
-            "earned benefits"
-        ),
+        "title": ("Establish mechanisms for the portability of social security entitlements and earned benefits"),
         "description": (
-            "Let migrants keep the social security entitlements and benefits they earned when "
-            "they move or return."
+            "Let migrants keep the social security entitlements and benefits they earned when they move or return."
         ),
         "keywords": [
             "portability",
@@ -1495,8 +1497,7 @@ GCM_OBJECTIVES: list[dict] = [
     {
         "number": 23,
         "title": (
-            "Strengthen international cooperation and global partnerships for safe, orderly "
-            "and regular migration"
+            "Strengthen international cooperation and global partnerships for safe, orderly and regular migration"
         ),
         "description": (
             "Work together across countries and with partners, through regional processes and "
