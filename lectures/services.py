@@ -1,0 +1,496 @@
+"""Registration workflows: register, cancel, promote from the waiting list, and the mail they trigger.
+
+Every workflow that changes who holds a seat runs inside ``transaction.atomic()`` with the
+lecture's row locked (``SELECT … FOR UPDATE``), so concurrent requests queue up behind each other
+and the number of confirmed seats never exceeds the capacity. Seats are counted in one place,
+``seats_left``. Mail is queued with ``transaction.on_commit``: a rolled-back change sends nothing.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lectures.exceptions import RegistrationError
+from lectures.models import (
+    LectureAnnouncement,
+    LecturePage,
+    LectureState,
+    LectureStatus,
+    Registration,
+    RegistrationStatus,
+    Role,
+    normalise_email,
+)
+from lectures.tokens import CANCEL_SALT, FORGET_SALT, email_matches, read_token
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
+@dataclass(frozen=True)
+class RegistrantDetails:
+    """What a person gives when registering (already checked by the form, checked again here)."""
+
+    name: str
+    email: str
+    role: str = Role.OTHER
+    organisation: str = ""
+    country: str = ""
+    accessibility_needs: str = ""
+    wants_recording_notice: bool = False
+    consent: bool = False
+
+
+class Outcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    ALREADY_CONFIRMED = "already_confirmed"
+    ALREADY_WAITING = "already_waiting"
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    outcome: Outcome
+    waiting_position: int | None = None
+
+
+# ---- counting and rules ---------------------------------------------------------------------
+
+
+def seats_left(lecture: LecturePage) -> int:
+    """The one place seats are counted: capacity minus confirmed registrations, never below zero."""
+    confirmed = Registration.objects.filter(lecture_id=lecture.pk, status=RegistrationStatus.CONFIRMED).count()
+    return max(0, lecture.capacity - confirmed)
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the next person to be promoted; None when the registration is not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        lecture_id=registration.lecture_id,
+        status=RegistrationStatus.WAITING,
+        waiting_since__lte=registration.waiting_since,
+    ).exclude(waiting_since=registration.waiting_since, pk__gte=registration.pk)
+    return ahead.count() + 1
+
+
+def format_venue_time(lecture: LecturePage, moment: datetime) -> str:
+    """A moment as the clock reads at the venue, e.g. "3 March 2026, 18:00 (Asia/Dhaka)"."""
+    local = moment.astimezone(lecture.venue_zone)
+    return f"{local.day} {local:%B %Y, %H:%M} ({lecture.timezone})"
+
+
+def registration_problem(
+    lecture: LecturePage, state: LectureState | None = None, now: datetime | None = None
+) -> RegistrationError | None:
+    """Why registration is not possible right now, or None when it is open."""
+    now = now or timezone.now()
+    if state is None:
+        state = LectureState.objects.filter(lecture_id=lecture.pk).first()
+    if lecture.status == LectureStatus.CANCELLED:
+        return RegistrationError("lecture_cancelled")
+    if lecture.status == LectureStatus.POSTPONED:
+        return RegistrationError("lecture_postponed")
+    if lecture.has_started(now):
+        return RegistrationError("lecture_started")
+    if state is not None and state.registration_closed_at:
+        return RegistrationError("closed_by_organiser")
+    if lecture.registration_opens and now < lecture.registration_opens:
+        return RegistrationError("not_open_yet", opens=format_venue_time(lecture, lecture.registration_opens))
+    if lecture.registration_closes and now >= lecture.registration_closes:
+        return RegistrationError("closed", closes=format_venue_time(lecture, lecture.registration_closes))
+    return None
+
+
+def _lock_lecture(lecture_id: int) -> LecturePage:
+    # Lock only the lecture's own row (not wagtailcore_page), so editors' page work is not blocked.
+    try:
+        return LecturePage.objects.select_for_update(of=("self",)).get(pk=lecture_id)
+    except (LecturePage.DoesNotExist, ValueError, TypeError):
+        raise RegistrationError("lecture_not_found") from None
+
+
+def _state(lecture: LecturePage) -> LectureState:
+    state, _ = LectureState.objects.get_or_create(lecture=lecture)
+    return state
+
+
+def _email_after_commit(registration_id: int, kind: str) -> None:
+    from lectures.tasks import send_registration_email
+
+    def enqueue() -> None:
+        try:
+            send_registration_email.enqueue(registration_id, kind)
+        except Exception:
+            # The registration is committed; a lost email is logged for the organisers, not a failed request.
+            logger.exception("Could not queue the %s email for registration %s", kind, registration_id)
+
+    transaction.on_commit(enqueue)
+
+
+# ---- the three workflows ------------------------------------------------------------------
+
+
+def register(lecture_id: int, details: RegistrantDetails, *, now: datetime | None = None) -> RegistrationResult:
+    """Give the person a seat, or a place on the waiting list when the lecture is full; idempotent per email."""
+    now = now or timezone.now()
+    if not details.consent:
+        raise RegistrationError("consent_missing")
+    email = normalise_email(details.email)
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        if not lecture.live:
+            raise RegistrationError("lecture_not_found")
+        state = _state(lecture)
+        problem = registration_problem(lecture, state, now)
+        if problem:
+            raise problem
+        existing = Registration.objects.filter(lecture=lecture, email=email).first()
+        if existing is not None and existing.status in ACTIVE:
+            confirmed = existing.status == RegistrationStatus.CONFIRMED
+            _email_after_commit(existing.pk, "confirmation" if confirmed else "waiting")
+            return RegistrationResult(
+                existing,
+                Outcome.ALREADY_CONFIRMED if confirmed else Outcome.ALREADY_WAITING,
+                waiting_position(existing),
+            )
+        registration = existing or Registration(lecture=lecture)
+        registration.name = details.name.strip()
+        registration.email = email
+        registration.organisation = details.organisation.strip()
+        registration.country = (details.country or "").strip().upper()
+        registration.role = details.role
+        registration.accessibility_needs = details.accessibility_needs.strip()
+        registration.wants_recording_notice = bool(details.wants_recording_notice)
+        registration.consent_at = now
+        registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
+        registration.status = RegistrationStatus.WAITING  # provisional, for validation
+        _validate(registration)
+        # People already waiting go first when seats have freed up (e.g. the capacity was raised).
+        _promote_locked(lecture, now)
+        if seats_left(lecture) > 0:
+            registration.status, registration.confirmed_at, registration.waiting_since = (
+                RegistrationStatus.CONFIRMED,
+                now,
+                None,
+            )
+        else:
+            registration.status, registration.confirmed_at, registration.waiting_since = (
+                RegistrationStatus.WAITING,
+                None,
+                now,
+            )
+        registration.save()
+        confirmed = registration.status == RegistrationStatus.CONFIRMED
+        _email_after_commit(registration.pk, "confirmation" if confirmed else "waiting")
+        position = None if confirmed else waiting_position(registration)
+    logger.info("Registration %s for lecture %s: %s", registration.pk, lecture_id, registration.status)
+    return RegistrationResult(registration, Outcome.CONFIRMED if confirmed else Outcome.WAITING, position)
+
+
+def _validate(registration: Registration) -> None:
+    try:
+        registration.full_clean(exclude=["lecture", "consent_at"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{Registration._meta.get_field(field).verbose_name}: {' '.join(messages)}"
+            if field != "__all__"
+            else " ".join(messages)
+            for field, messages in exc.message_dict.items()
+        )
+        raise RegistrationError("invalid_details", problems=problems) from None
+
+
+def cancel(registration_id: int, *, now: datetime | None = None) -> list[int]:
+    """Cancel a registration; a freed seat goes to the waiting list. Returns the promoted registrations' ids."""
+    now = now or timezone.now()
+    lecture_id = Registration.objects.filter(pk=registration_id).values_list("lecture_id", flat=True).first()
+    if lecture_id is None:
+        raise RegistrationError("registration_not_found")
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        registration = Registration.objects.get(pk=registration_id)
+        if registration.anonymised_at:
+            raise RegistrationError("anonymised")
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise RegistrationError("already_cancelled")
+        held_a_seat = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        promoted = _promote_locked(lecture, now) if held_a_seat else []
+    logger.info("Registration %s cancelled; promoted %s", registration_id, promoted)
+    return promoted
+
+
+def promote_from_waiting_list(lecture_id: int, *, now: datetime | None = None) -> list[int]:
+    """Give free seats to the waiting list in the order people joined it; returns the promoted ids."""
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        return _promote_locked(lecture, now or timezone.now())
+
+
+def _promote_locked(lecture: LecturePage, now: datetime) -> list[int]:
+    """Promote while seats are free; the caller holds the lecture's lock."""
+    if lecture.status != LectureStatus.SCHEDULED or lecture.has_started(now):
+        return []
+    free = seats_left(lecture)
+    if free <= 0:
+        return []
+    ids = list(
+        Registration.objects.filter(lecture=lecture, status=RegistrationStatus.WAITING)
+        .order_by("waiting_since", "pk")
+        .values_list("pk", flat=True)[:free]
+    )
+    if ids:
+        Registration.objects.filter(pk__in=ids).update(status=RegistrationStatus.CONFIRMED, confirmed_at=now)
+        for registration_id in ids:
+            _email_after_commit(registration_id, "promoted")
+    return ids
+
+
+# ---- signed links ---------------------------------------------------------------------------
+
+
+def registration_from_token(token: str, *, salt: str = CANCEL_SALT) -> Registration:
+    """The registration a signed link names, or RegistrationError when the link is forged or stale."""
+    registration_id, digest = read_token(token, salt=salt)
+    registration = Registration.objects.select_related("lecture").filter(pk=registration_id).first()
+    if registration is None:
+        raise RegistrationError("link_invalid")
+    if registration.anonymised_at:
+        raise RegistrationError("anonymised")
+    if not email_matches(registration.email, digest):
+        raise RegistrationError("link_invalid")
+    return registration
+
+
+def cancel_by_token(token: str, *, now: datetime | None = None) -> Registration:
+    """Cancel the registration a link in an email names; the link expires when the lecture ends."""
+    now = now or timezone.now()
+    registration = registration_from_token(token)
+    if registration.lecture.has_ended(now):
+        raise RegistrationError("link_expired")
+    cancel(registration.pk, now=now)
+    registration.refresh_from_db()
+    return registration
+
+
+def retention_deadline(lecture: LecturePage) -> datetime:
+    """When the personal data of the lecture's registrants is deleted."""
+    return lecture.end + timedelta(days=settings.LECTURE_PERSONAL_DATA_RETENTION_DAYS)
+
+
+def forget_by_token(token: str, *, now: datetime | None = None) -> None:
+    """Delete one person's details at their request (the link in emails sent after the lecture)."""
+    now = now or timezone.now()
+    registration = registration_from_token(token, salt=FORGET_SALT)
+    if registration.status in ACTIVE and not registration.lecture.has_ended(now):
+        cancel(registration.pk, now=now)
+    _anonymise(Registration.objects.filter(pk=registration.pk), now)
+
+
+# ---- organisers -----------------------------------------------------------------------------
+
+
+def set_registration_closed(lecture_id: int, closed: bool, *, user=None, now: datetime | None = None) -> LectureState:
+    """Close or reopen registration by hand (the organisers' switch in the admin)."""
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        state = _state(lecture)
+        state.registration_closed_at = (now or timezone.now()) if closed else None
+        state.registration_closed_by = user if closed else None
+        state.save(update_fields=["registration_closed_at", "registration_closed_by"])
+    return state
+
+
+def set_checked_in(registration_id: int, checked_in: bool, *, now: datetime | None = None) -> Registration:
+    """Mark a confirmed registrant as present at the door (or undo it)."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        raise RegistrationError("registration_not_found")
+    if registration.status != RegistrationStatus.CONFIRMED and checked_in:
+        raise RegistrationError("invalid_details", problems="only confirmed registrants can be checked in.")
+    registration.checked_in_at = (now or timezone.now()) if checked_in else None
+    registration.save(update_fields=["checked_in_at"])
+    return registration
+
+
+def email_registrants(lecture_id: int, *, subject: str, body: str, audience: str, user=None) -> LectureAnnouncement:
+    """Record an organiser's message and queue it for everyone in the chosen audience."""
+    from lectures.tasks import send_announcement
+
+    statuses = {
+        LectureAnnouncement.Audience.CONFIRMED: [RegistrationStatus.CONFIRMED],
+        LectureAnnouncement.Audience.WAITING: [RegistrationStatus.WAITING],
+        LectureAnnouncement.Audience.ALL: list(ACTIVE),
+    }[LectureAnnouncement.Audience(audience)]
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        count = Registration.objects.filter(lecture=lecture, status__in=statuses, anonymised_at__isnull=True).count()
+        announcement = LectureAnnouncement.objects.create(
+            lecture=lecture, subject=subject, body=body, audience=audience, sent_by=user, recipient_count=count
+        )
+        transaction.on_commit(lambda: send_announcement.enqueue(announcement.pk))
+    return announcement
+
+
+def announcement_recipients(announcement: LectureAnnouncement):
+    """The registrations an announcement goes to."""
+    statuses = list(ACTIVE) if announcement.audience == "all" else [announcement.audience]
+    return Registration.objects.filter(
+        lecture_id=announcement.lecture_id, status__in=statuses, anonymised_at__isnull=True
+    ).order_by("pk")
+
+
+# ---- reacting to the organiser's edits ------------------------------------------------------
+
+
+def record_published_details(lecture_id: int) -> str | None:
+    """After a publish: if time, place or status changed, bump the invitation and queue notices.
+
+    Returns the kind of notice queued ("changed" or "lecture_cancelled"), or None.
+    """
+    from lectures.tasks import send_lecture_notices
+
+    with transaction.atomic():
+        lecture = _lock_lecture(lecture_id)
+        state = _state(lecture)
+        details = lecture.notified_details()
+        previous = state.notified_details or {}
+        if details == previous:
+            return None
+        changed = sorted(name for name in details if details[name] != previous.get(name))
+        state.notified_details = details
+        if not previous:
+            state.save(update_fields=["notified_details"])
+            return None
+        state.ics_sequence += 1
+        state.save(update_fields=["notified_details", "ics_sequence"])
+        if changed == ["title"]:
+            return None  # a new title alone is not worth an email; the next invitation carries it
+        kind = "lecture_cancelled" if lecture.status == LectureStatus.CANCELLED else "changed"
+        if Registration.objects.filter(lecture=lecture, status__in=ACTIVE).exists():
+            transaction.on_commit(lambda: send_lecture_notices.enqueue(lecture_id, kind, changed))
+    return kind
+
+
+def current_sequence(lecture: LecturePage) -> int:
+    """The SEQUENCE of the lecture's invitations right now."""
+    return LectureState.objects.filter(lecture_id=lecture.pk).values_list("ics_sequence", flat=True).first() or 0
+
+
+# ---- scheduled work -------------------------------------------------------------------------
+
+
+def due_reminders(now: datetime | None = None, *, hours: int = 24):
+    """Confirmed registrations for lectures starting within `hours` that have had no reminder yet."""
+    now = now or timezone.now()
+    return Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        anonymised_at__isnull=True,
+        lecture__live=True,
+        lecture__status=LectureStatus.SCHEDULED,
+        lecture__start__gt=now,
+        lecture__start__lte=now + timedelta(hours=hours),
+    ).order_by("lecture__start", "pk")
+
+
+def send_due_reminders(
+    now: datetime | None = None, *, hours: int = 24, progress: Callable[[int], None] | None = None
+) -> int:
+    """Send each due reminder once; returns how many were sent."""
+    from lectures.emails import send_registration_email
+
+    now = now or timezone.now()
+    sent = 0
+    for registration_id in list(due_reminders(now, hours=hours).values_list("pk", flat=True)):
+        # Claim the row first, so two overlapping runs never send the same reminder twice.
+        claimed = Registration.objects.filter(pk=registration_id, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=now
+        )
+        if claimed:
+            try:
+                send_registration_email(registration_id, "reminder")
+                sent += 1
+            except Exception:
+                logger.exception("Reminder for registration %s failed; it will be retried", registration_id)
+                Registration.objects.filter(pk=registration_id).update(reminder_sent_at=None)
+        if progress:
+            progress(1)
+    return sent
+
+
+def send_recording_notices(lecture_id: int, *, now: datetime | None = None) -> int:
+    """Tell the registrants who asked for it that the recording is online; each person once."""
+    from lectures.emails import send_registration_email
+
+    now = now or timezone.now()
+    lecture = LecturePage.objects.filter(pk=lecture_id, live=True).first()
+    if lecture is None or not lecture.has_recording:
+        return 0
+    LectureState.objects.get_or_create(lecture=lecture)
+    LectureState.objects.filter(lecture=lecture).update(recording_notice_sent_at=now)
+    sent = 0
+    candidates = Registration.objects.filter(
+        lecture=lecture,
+        wants_recording_notice=True,
+        recording_notice_sent_at__isnull=True,
+        anonymised_at__isnull=True,
+        status__in=ACTIVE,
+    ).values_list("pk", flat=True)
+    for registration_id in list(candidates):
+        if Registration.objects.filter(pk=registration_id, recording_notice_sent_at__isnull=True).update(
+            recording_notice_sent_at=now
+        ):
+            try:
+                send_registration_email(registration_id, "recording")
+                sent += 1
+            except Exception:
+                logger.exception("Recording notice for registration %s failed", registration_id)
+                Registration.objects.filter(pk=registration_id).update(recording_notice_sent_at=None)
+    return sent
+
+
+def _anonymise(queryset, now: datetime) -> int:
+    return queryset.filter(anonymised_at__isnull=True).update(
+        name="", email="", organisation="", accessibility_needs="", anonymised_at=now
+    )
+
+
+def registrations_to_anonymise(now: datetime | None = None, *, days: int | None = None):
+    """Registrations of lectures that ended more than `days` ago whose details are still stored."""
+    now = now or timezone.now()
+    days = settings.LECTURE_PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    return Registration.objects.filter(anonymised_at__isnull=True, lecture__end__lt=now - timedelta(days=days))
+
+
+def anonymise_past_registrations(
+    now: datetime | None = None,
+    *,
+    days: int | None = None,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Blank names, emails, organisations and needs after the retention period; counts stay."""
+    now = now or timezone.now()
+    ids = list(registrations_to_anonymise(now, days=days).order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with transaction.atomic():
+            done += _anonymise(Registration.objects.filter(pk__in=batch), now)
+        if progress:
+            progress(len(batch))
+    return done
