@@ -1,4 +1,12 @@
-"""URLs of the publications app (views are added by the issue that builds them)."""
+"""Public URLs of the publications app (the pages themselves are served by Wagtail)."""
+
+from django.urls import path
+
+from publications import views
 
 app_name = "publications"
-urlpatterns: list = []
+urlpatterns = [
+    path("publications/<int:page_id>/cite.bib", views.cite, {"fmt": "bib"}, name="cite_bib"),
+    path("publications/<int:page_id>/cite.ris", views.cite, {"fmt": "ris"}, name="cite_ris"),
+    path("publications/<int:page_id>/cite.json", views.cite, {"fmt": "json"}, name="cite_json"),
+]

@@ -139,6 +139,11 @@ WAGTAIL_SITE_NAME = "SALAM knowledge hub"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "ppt", "pptx", "odp", "key", "doc", "docx", "odt", "txt", "vtt", "srt"]
+# Uploads named .pdf must really be PDFs within PDF_MAX_UPLOAD_MB (publications/forms.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "publications.forms.PublicationDocumentForm"
+# Always serve documents through Wagtail's view, so the before_serve_document hooks (embargoed and
+# draft publication PDFs) cannot be bypassed by a redirect to the storage's public URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 

@@ -1,0 +1,331 @@
+"""Publication workflows that span several objects: PDF checks and extraction, who may download
+a PDF, and how a publications index is wired to groups and the review workflow."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.documents import get_document_model
+from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
+
+from publications.exceptions import NotADocument, PdfRejected
+from publications.models import ExtractionStatus, PdfExtraction, PublicationIndexPage, PublicationPage
+from publications.signals import pdf_text_extracted
+
+logger = logging.getLogger(__name__)
+
+RESEARCHERS = "Researchers"
+EDITORS = "Editors"
+REVIEW_WORKFLOW = "Publication review"
+REVIEW_TASK = "Editorial review"
+# Page permissions each group gets on every publications index (and so on the publications in it).
+INDEX_PERMISSIONS = {
+    RESEARCHERS: ["add_page"],  # "add" also lets them edit the pages they created, and only those
+    EDITORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+PDF_SIGNATURE = b"%PDF-"
+
+
+# --- PDF checks -------------------------------------------------------------------------------
+
+
+def pdf_max_upload_bytes() -> int:
+    """The largest PDF anyone may upload, from settings.PDF_MAX_UPLOAD_MB."""
+    return int(settings.PDF_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def check_pdf_file(fileobj, name: str = "") -> None:
+    """Raise PdfRejected unless the file is a PDF (by its content, not its name) within the size limit."""
+    from publications.extraction import validate_pdf_upload
+
+    try:
+        validate_pdf_upload(fileobj, pdf_max_upload_bytes())
+    except ValidationError as exc:
+        raise PdfRejected(" ".join(exc.messages)) from exc
+
+
+def check_document_is_pdf(document) -> None:
+    """Raise PdfRejected unless a chosen document is a real PDF named .pdf."""
+    if document is None or not document.file:
+        raise NotADocument()
+    if document.file_extension.lower() != "pdf":
+        raise PdfRejected(
+            f"“{document.title}” is a .{document.file_extension or '?'} file. A publication's full text must be a PDF."
+        )
+    try:
+        with document.open_file() as fileobj:
+            check_pdf_file(fileobj, document.filename)
+    except FileNotFoundError as exc:
+        raise PdfRejected(f"The file of “{document.title}” is missing from storage. Please upload it again.") from exc
+
+
+# --- Extraction -------------------------------------------------------------------------------
+
+
+def request_extraction(document_id: int | None, *, force: bool = False, sha256: str = "") -> PdfExtraction | None:
+    """Make sure the document's current file is (or will be) read; enqueue a task when it is new or changed.
+
+    Cheap enough to call on every save: it compares the stored file name, size and hash with the
+    record and does nothing when they match (unless ``force``). The reading happens in a task.
+    """
+    from publications.tasks import extract_document_pdf
+
+    if not document_id:
+        return None
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None or not document.file:
+        return None
+    with transaction.atomic():
+        record, created = PdfExtraction.objects.select_for_update().get_or_create(
+            document=document, defaults=_file_snapshot(document, sha256)
+        )
+        if not created:
+            if not force and record.describes(document):
+                return record
+            _reset(record, document, sha256)
+    extract_document_pdf.enqueue(document.pk, force=force)
+    logger.info("PDF extraction requested for document %s (force=%s)", document.pk, force)
+    return record
+
+
+def _file_snapshot(document, sha256: str = "") -> dict:
+    return {
+        "file_name": document.file.name,
+        "file_size": document.file_size,
+        "file_hash": document.file_hash or "",
+        "sha256": sha256,
+        "status": ExtractionStatus.PENDING,
+        "requested_at": timezone.now(),
+    }
+
+
+def _reset(record: PdfExtraction, document, sha256: str = "") -> None:
+    for field, value in _file_snapshot(document, sha256).items():
+        setattr(record, field, value)
+    record.reason = record.message = record.language = ""
+    record.pages, record.metadata, record.page_count = [], {}, None
+    record.reused_from = None
+    record.started_at = record.finished_at = None
+    record.save()
+
+
+@contextlib.contextmanager
+def local_copy(document) -> Iterator[str]:
+    """A filesystem path for the document's file (a temporary copy when storage is remote)."""
+    try:
+        yield document.file.path
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="salam-pdf-") as folder:
+        path = os.path.join(folder, "document.pdf")
+        with document.open_file() as source, open(path, "wb") as target:
+            shutil.copyfileobj(source, target)
+        yield path
+
+
+def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | None:
+    """Read the document's PDF (or reuse the result for the same sha256) and store the outcome."""
+    from publications.extraction import ExtractionLimits, extract_pdf_text, sha256_of_file
+
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None:
+        return None
+    with transaction.atomic():
+        record = PdfExtraction.objects.select_for_update().filter(document=document).first()
+        if record is None:
+            record = PdfExtraction.objects.create(document=document, **_file_snapshot(document))
+        elif not record.describes(document):
+            _reset(record, document)
+        elif record.is_finished and not force:
+            return record  # a duplicate task: the work is done
+        record.status = ExtractionStatus.RUNNING
+        record.started_at = timezone.now()
+        record.attempts += 1
+        record.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+        snapshot = record.file_name
+
+    outcome: dict
+    donor = None
+    try:
+        with local_copy(document) as path:
+            sha256 = sha256_of_file(path)
+            if not force:
+                donor = (
+                    PdfExtraction.objects.filter(
+                        sha256=sha256, status__in=[ExtractionStatus.DONE, ExtractionStatus.FAILED]
+                    )
+                    .exclude(pk=record.pk)
+                    .order_by("-finished_at")
+                    .first()
+                )
+            if donor is not None:
+                outcome = _outcome_of(donor)
+            else:
+                result = extract_pdf_text(path, ExtractionLimits.from_settings())
+                outcome = {
+                    "status": result.status,
+                    "reason": result.reason or "",
+                    "message": result.message or "",
+                    "pages": list(result.pages or []),
+                    "page_count": result.page_count,
+                    "metadata": dict(result.metadata or {}),
+                    "language": result.language or "",
+                }
+                sha256 = result.sha256 or sha256
+    except FileNotFoundError:
+        sha256 = ""
+        outcome = {
+            "status": ExtractionStatus.FAILED,
+            "reason": "missing_file",
+            "message": "The PDF file is missing from storage. Upload it again.",
+            "pages": [],
+            "page_count": None,
+            "metadata": {},
+            "language": "",
+        }
+
+    with transaction.atomic():
+        record = PdfExtraction.objects.select_for_update().get(pk=record.pk)
+        if record.file_name != snapshot:
+            # The file was replaced while we read the old one; the task queued for the new file wins.
+            logger.info("Discarding extraction of a replaced file for document %s", document_id)
+            return record
+        for field, value in outcome.items():
+            setattr(record, field, value)
+        if record.status not in (ExtractionStatus.DONE, ExtractionStatus.FAILED):
+            record.status = ExtractionStatus.FAILED
+        record.sha256 = sha256
+        record.reused_from = donor
+        record.finished_at = timezone.now()
+        record.save()
+        if record.status == ExtractionStatus.DONE:
+            transaction.on_commit(lambda: announce_extracted_text(document_id))
+    logger.info(
+        "PDF extraction for document %s: %s %s%s",
+        document_id,
+        record.status,
+        record.reason,
+        f" (reused from {donor.pk})" if donor else "",
+    )
+    return record
+
+
+def _outcome_of(record: PdfExtraction) -> dict:
+    return {
+        "status": record.status,
+        "reason": record.reason,
+        "message": record.message,
+        "pages": list(record.pages),
+        "page_count": record.page_count,
+        "metadata": dict(record.metadata),
+        "language": record.language,
+    }
+
+
+def pages_using_document(document_id: int) -> list[PublicationPage]:
+    """Publications whose stored row or latest revision has this document as the PDF.
+
+    A live page whose new PDF exists only in a draft is returned as its live version (so nothing
+    reading it can publish draft content by mistake); pages never published are returned as their
+    latest revision, which is the only version there is.
+    """
+    content_type = ContentType.objects.get_for_model(PublicationPage)
+    draft_revision_ids = Revision.objects.filter(content_type=content_type, content__pdf=document_id).values("id")
+    pages = PublicationPage.objects.filter(pdf_id=document_id) | PublicationPage.objects.filter(
+        latest_revision_id__in=draft_revision_ids
+    )
+    return [
+        page if page.live or not page.latest_revision_id else page.get_latest_revision_as_object()
+        for page in pages.distinct().order_by("pk")
+    ]
+
+
+def announce_extracted_text(document_id: int) -> None:
+    """Send pdf_text_extracted for each publication using the document; one failing receiver spoils nothing."""
+    for page in pages_using_document(document_id):
+        for receiver, response in pdf_text_extracted.send_robust(sender=PublicationPage, page=page):
+            if isinstance(response, Exception):
+                logger.error(
+                    "pdf_text_extracted receiver %r failed for page %s",
+                    receiver,
+                    page.pk,
+                    exc_info=(type(response), response, response.__traceback__),
+                )
+
+
+# --- Who may download a PDF -------------------------------------------------------------------
+
+
+def publications_with_document(document_id: int) -> list[PublicationPage]:
+    """Every publication that has (or had, in any revision) this document as its PDF."""
+    content_type = ContentType.objects.get_for_model(PublicationPage)
+    revision_page_ids = Revision.objects.filter(content_type=content_type, content__pdf=document_id).values_list(
+        "object_id", flat=True
+    )
+    ids = {int(pk) for pk in revision_page_ids if str(pk).isdigit()}
+    ids.update(PublicationPage.objects.filter(pdf_id=document_id).values_list("pk", flat=True))
+    return list(PublicationPage.objects.filter(pk__in=ids))
+
+
+def document_download_verdict(document, request) -> tuple[bool, int, str]:
+    """Whether the request may download the document: (allowed, status if not, reason shown to the reader).
+
+    Documents that are no publication's PDF are left to Wagtail's own rules. A publication PDF is
+    served when some publication that has it as its *live* PDF is live, viewable by this request
+    and out of embargo; people who can edit any publication using it may always download it.
+    """
+    pages = publications_with_document(document.pk)
+    if not pages:
+        return True, 200, ""
+    user = request.user
+    if user.is_authenticated and any(page.permissions_for_user(user).can_edit() for page in pages):
+        return True, 200, ""
+    embargoed = None
+    for page in pages:
+        if page.pdf_id != document.pk or not page.live:
+            continue
+        if not all(restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+            continue
+        if not page.full_text_is_public():
+            embargoed = page
+            continue
+        return True, 200, ""
+    if embargoed is not None:
+        return (
+            False,
+            403,
+            f"The full text of “{embargoed.title}” is under embargo until "
+            f"{date_format(embargoed.embargo_until, 'j F Y')}. Its summary is available on the publication page.",
+        )
+    return False, 404, "This document is not available."
+
+
+# --- Publications index set-up ----------------------------------------------------------------
+
+
+def configure_publication_index(index_page: PublicationIndexPage) -> None:
+    """Give Researchers and Editors their permissions on the index and assign the review workflow."""
+    page_content_type = ContentType.objects.get_for_model(Page)
+    for group_name, codenames in INDEX_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for codename in codenames:
+            permission = Permission.objects.get(content_type=page_content_type, codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=index_page, permission=permission)
+    workflow = Workflow.objects.filter(name=REVIEW_WORKFLOW).first()
+    if workflow is None:
+        logger.warning("No %r workflow: run the migrations of the publications app.", REVIEW_WORKFLOW)
+        return
+    WorkflowPage.objects.update_or_create(page=index_page, defaults={"workflow": workflow})

@@ -1,0 +1,112 @@
+"""Factories for publications: real multi-page PDFs made with reportlab, authors, index and pages."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import factory
+from django.core.files.base import ContentFile
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from wagtail.documents.models import Document
+from wagtail.utils.file import hash_filelike
+
+from publications.models import Author, PublicationIndexPage, PublicationPage, PublicationType
+
+DEFAULT_PAGES = (
+    "Recruitment fees paid by workers from Nepal to agencies in Kathmandu remain high.",
+    "Remittances sent home from Qatar support households in the Terai.",
+)
+
+
+def pdf_bytes(pages: tuple[str, ...] | list[str] = DEFAULT_PAGES, *, title: str = "Test PDF") -> bytes:
+    """A real PDF with one text page per string (reportlab), small enough for fast tests."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(title)
+    for text in pages:
+        y = 780
+        for line in [text[i : i + 90] for i in range(0, len(text), 90)] or [""]:
+            pdf.drawString(60, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def make_document(
+    content: bytes | None = None, *, name: str = "paper.pdf", title: str = "A paper", collection=None
+) -> Document:
+    """A Wagtail document holding the given bytes (a generated PDF by default), with size and hash set."""
+    content = pdf_bytes() if content is None else content
+    document = Document(title=title)
+    if collection is not None:
+        document.collection = collection
+    document.file.save(name, ContentFile(content), save=False)
+    document.file_size = len(content)
+    document.file_hash = hash_filelike(io.BytesIO(content))
+    document.save()
+    return document
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author Number{n}")
+    affiliation = "Nepal Migration Policy Institute"
+    orcid = ""
+
+
+def make_index(parent, *, title: str = "Publications", slug: str = "publications") -> PublicationIndexPage:
+    """A live publications index under the given page (the site root in most tests)."""
+    index = PublicationIndexPage(title=title, slug=slug, intro="Research and policy briefs.")
+    parent.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+_counter = iter(range(1, 10**6))
+
+
+def make_publication(
+    index: PublicationIndexPage,
+    *,
+    title: str | None = None,
+    live: bool = True,
+    authors: list[Author] | None = None,
+    pdf: Document | None = None,
+    publication_type: str = PublicationType.POLICY_BRIEF,
+    publication_date: datetime.date | None = None,
+    owner=None,
+    **fields,
+) -> PublicationPage:
+    """A publication under the index with its authors, published unless live=False."""
+    number = next(_counter)
+    title = title or f"Publication {number} on labour migration"
+    page = PublicationPage(
+        title=title,
+        slug=fields.pop("slug", f"publication-{number}"),
+        publication_type=publication_type,
+        publication_date=publication_date or datetime.date(2024, 3, 15),
+        abstract=fields.pop("abstract", "First paragraph of the abstract.\n\nSecond paragraph."),
+        pdf=pdf,
+        owner=owner,
+        live=False,
+        **fields,
+    )
+    for position, author in enumerate(authors or []):
+        page.publication_authors.add(_author_link(author, position))
+    index.add_child(instance=page)
+    revision = page.save_revision(user=owner)
+    if live:
+        revision.publish()
+        page.refresh_from_db()
+    return page
+
+
+def _author_link(author: Author, position: int):
+    from publications.models import PublicationAuthor
+
+    return PublicationAuthor(author=author, sort_order=position)
