@@ -57,7 +57,9 @@ DEMONYM_WEIGHT = 0.8
 ACRONYM_WEIGHT = 0.9
 EXPLICIT_GCM_WEIGHT = 2.0
 CONTEXT_GCM_WEIGHT = 1.5
-DOCUMENT_GCM_WEIGHT = 0.5
+DOCUMENT_GCM_WEIGHT = 1.0
+#: Past this many strings in spaCy's vocabulary the pipeline is rebuilt (bounds a worker's memory).
+MAX_STRINGS = 2_000_000
 _CHUNK_CHARS = 100_000
 _BATCH_SIZE = 32
 _WHERE_RANK = {"title": 0, "abstract": 1, "body": 2}
@@ -364,7 +366,6 @@ def pipeline() -> Language:
             nlp = spacy.blank("en")
             nlp.add_pipe("salam_lemmatizer", name="lemmatizer")
             nlp.initialize()
-            # Add every lemma string now: strings added inside a memory zone are dropped after it.
             nlp.get_pipe("lemmatizer").lemma_map()
             _NLP = nlp
         return _NLP
@@ -381,26 +382,50 @@ def _chunks(text: str) -> Iterator[str]:
     yield text[start:]
 
 
+def _release_if_large() -> None:
+    """Start a fresh pipeline once the string store has grown past MAX_STRINGS.
+
+    Every new word a document brings stays in spaCy's vocabulary (that is what keeps the
+    tokenizer's cache warm). A long-running worker would grow without bound, so past a limit
+    the pipeline and the compiled matchers are dropped and rebuilt on next use.
+    """
+    global _NLP
+    with _LOCK:
+        if _NLP is not None and len(_NLP.vocab.strings) > MAX_STRINGS:
+            logger.info("spaCy vocabulary reached %d strings; rebuilding the pipeline", len(_NLP.vocab.strings))
+            _NLP = None
+            _TAGGERS.clear()
+
+
+def _lemma_string(doc: Doc) -> str:
+    if not len(doc):
+        return ""
+    arr = doc.to_array([LEMMA, IS_PUNCT, IS_SPACE])
+    strings = doc.vocab.strings
+    return " ".join([strings[h] for h in arr[(arr[:, 1] == 0) & (arr[:, 2] == 0), 0].tolist()])
+
+
 def lemmatize_many(texts: Iterable[str]) -> list[str]:
     """Lowercase lemma strings (punctuation dropped) for many texts, batched."""
-    nlp = pipeline()
     texts = [t or "" for t in texts]
     pieces: list[list[str]] = [[] for _ in texts]
     items = ((chunk, i) for i, text in enumerate(texts) for chunk in _chunks(text))
-    with _LOCK, nlp.memory_zone():
-        strings = nlp.vocab.strings
-        for doc, i in nlp.pipe(items, as_tuples=True, batch_size=_BATCH_SIZE):
-            if not len(doc):
-                continue
-            arr = doc.to_array([LEMMA, IS_PUNCT, IS_SPACE])
-            keep = arr[(arr[:, 1] == 0) & (arr[:, 2] == 0), 0].tolist()
-            pieces[i].append(" ".join([strings[h] for h in keep]))
+    with _LOCK:
+        for doc, i in pipeline().pipe(items, as_tuples=True, batch_size=_BATCH_SIZE):
+            pieces[i].append(_lemma_string(doc))
+    _release_if_large()
     return [" ".join(p for p in parts if p) for parts in pieces]
 
 
 def lemmatize(text: str) -> str:
     """The lowercase lemmas of a text joined by spaces: what the tagger and search index match on."""
-    return lemmatize_many([text])[0]
+    text = text or ""
+    if len(text) > _CHUNK_CHARS:
+        return lemmatize_many([text])[0]
+    with _LOCK:
+        result = _lemma_string(pipeline()(text))
+    _release_if_large()
+    return result
 
 
 # --- Compiling a vocabulary into matchers ------------------------------------------------------
@@ -611,7 +636,7 @@ class Tagger:
             return []
         mentions: dict[tuple[str, str], list[tuple[int, float, int, int]]] = defaultdict(list)
         body_tokens = 0
-        with _LOCK, self.nlp.memory_zone():
+        with _LOCK:
             for doc, index in self.nlp.pipe(
                 ((text, i) for i, (_w, _p, text) in enumerate(segments)), as_tuples=True, batch_size=_BATCH_SIZE
             ):
@@ -619,6 +644,7 @@ class Tagger:
                     body_tokens += len(doc)
                 self._match(doc, index, mentions)
         self._match_objective_references(segments, mentions)
+        _release_if_large()
         return self._score(segments, mentions, body_tokens, threshold, max_labels)
 
     def _match(self, doc: Doc, index: int, mentions: dict[tuple[str, str], list[tuple[int, float, int, int]]]) -> None:
@@ -836,7 +862,7 @@ _EXPANSIONS: dict[str, dict[str, list[str]]] = {}
 
 
 def synonym_expansions(vocabulary: Vocabulary | None = None) -> dict[str, list[str]]:
-    """Each taxonomy term (lemmatised) -> the other terms of the same label(s), lemmatised, for query expansion."""
+    """Each country or theme term (lemmatised) -> the other terms of its label(s), lemmatised, for query expansion."""
     vocabulary = vocabulary or seed_vocabulary()
     cached = _EXPANSIONS.get(vocabulary.fingerprint)
     if cached is not None:
@@ -847,8 +873,9 @@ def synonym_expansions(vocabulary: Vocabulary | None = None) -> dict[str, list[s
         iso = [record.name] if record is not None and ", " not in record.name else []
         demonyms = [form for d in c.demonyms for form in (d, _plural(d)) if form]
         groups.append([c.name, *iso, *c.aliases, *demonyms])
+    # Objectives' keyword lists are deliberately broad (evidence of a subject, not synonyms),
+    # so only countries and themes feed query expansion.
     groups += [[t.name, *t.keywords] for t in vocabulary.themes]
-    groups += [list(o.keywords) for o in vocabulary.objectives]
     flat = [term for group in groups for term in group]
     lemmas = dict(zip(flat, lemmatize_many(flat), strict=True))
     expansions: dict[str, list[str]] = {}
