@@ -132,6 +132,8 @@ COUNTRY_BLOCKERS: tuple[str, ...] = (
 )
 # Country names that are also first names or surnames: checked against their neighbours.
 _NAME_LIKE = frozenset({"jordan", "chad", "georgia", "israel"})
+# "Neighbouring Jordan", "Northern Israel", "Sparsely": endings that first names rarely have.
+_NOT_NAMES = ("ing", "ed", "ern", "ly", "ian", "ese", "ish", "ic", "al")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "judge", "senator"})
 # Capitalised words that may follow a country's name without making it a person's name.
 _COUNTRY_NOUNS = frozenset(
@@ -365,7 +367,13 @@ def pipeline() -> Language:
         if _NLP is None:
             nlp = spacy.blank("en")
             nlp.add_pipe("salam_lemmatizer", name="lemmatizer")
-            nlp.initialize()
+            spacy_logger = logging.getLogger("spacy")
+            level = spacy_logger.level
+            spacy_logger.setLevel(logging.WARNING)  # initialize() logs routine steps at INFO
+            try:
+                nlp.initialize()
+            finally:
+                spacy_logger.setLevel(level)
             nlp.get_pipe("lemmatizer").lemma_map()
             _NLP = nlp
         return _NLP
@@ -603,7 +611,7 @@ class Tagger:
                 orth_patterns[k] += [term, term + "s"] if term[-1:].isalpha() else [term]
             else:
                 k = "lemma:" + " ".join(term.split()).casefold()
-                lemma_patterns[k].append(term)
+                lemma_patterns[k] += _spelling_variants(term)
             mid = self.nlp.vocab.strings.add(k)
             merged = list(self.targets.get(mid, ()))
             merged += [t for t in targets if t not in merged]
@@ -679,13 +687,13 @@ class Tagger:
         """Proper nouns are capitalised; "Jordan" next to a first name or surname is a person."""
         if not any(tok.text[:1].isupper() for tok in doc[start:end] if not tok.is_stop):
             return False
-        if not target.name_like or end - start != 1:
-            return True
+        if not target.name_like or end - start != 1 or doc[start].text.isupper():
+            return True  # all-capitals headings say nothing about names
         if start > 0:
             prev = doc[start - 1]
             if prev.lower_.rstrip(".") in _TITLES:
                 return False
-            if prev.is_alpha and prev.text[:1].isupper() and not prev.is_stop:
+            if prev.is_alpha and prev.text.istitle() and not prev.is_stop and not prev.lower_.endswith(_NOT_NAMES):
                 return False
         if end < len(doc):
             nxt = doc[end]
@@ -742,6 +750,24 @@ class Tagger:
                 evidence = _evidence(segments, mentions[(family, code)])
                 suggestions.append(Suggestion(family, code, score, evidence))  # type: ignore[arg-type]
         return suggestions
+
+
+# British and American spellings: a keyword written one way also matches the other.
+_SPELLINGS = {"labour": "labor", "programme": "program", "centre": "center", "harmonisation": "harmonization"}
+_SPELLINGS.update({v: k for k, v in _SPELLINGS.items()})
+_ISE = re.compile(r"\b(recogni|organi|stigmati|regulari|prioriti|criminali|mobili|digiti|formali)s(e[sd]?|ing|ation)\b")
+_IZE = re.compile(r"\b(recogni|organi|stigmati|regulari|prioriti|criminali|mobili|digiti|formali)z(e[sd]?|ing|ation)\b")
+
+
+def _spelling_variants(term: str) -> list[str]:
+    """The term, its other spelling and, for hyphenated words, the spaced and closed-up forms."""
+    words = term.split()
+    variants = {term, " ".join(_SPELLINGS.get(w.casefold(), w) for w in words)}
+    variants |= {_ISE.sub(r"\1z\2", v) for v in variants} | {_IZE.sub(r"\1s\2", v) for v in variants}
+    for v in list(variants):
+        if "-" in v:
+            variants |= {v.replace("-", " "), v.replace("-", "")}
+    return sorted(variants)
 
 
 def _lemma_variants(doc: Doc) -> list[Doc]:

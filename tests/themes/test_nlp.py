@@ -143,6 +143,8 @@ def test_any_iso_country_can_be_tagged():
         ("Korean employers hired workers; Korea needs more.", {"KR"}),
         ("The DPRK sends workers to Russia.", {"KP", "RU"}),
         ("Dubai, Riyadh, Kerala and the Gulf.", set()),
+        ("Neighbouring Jordan hosts many refugees.", {"JO"}),
+        ("WOMEN IN JORDAN GARMENT FACTORIES", {"JO"}),
         ("the northern emirates rely on low-wage labour", set()),
     ],
 )
@@ -176,6 +178,14 @@ def test_lemmatize_is_lowercase_lemmas_without_punctuation():
 )
 def test_themes_match_on_lemmas(text, theme):
     assert theme in themes(text)
+
+
+def test_spelling_and_hyphen_variants():
+    assert "pre-departure-orientation" in themes("Every worker attends a predeparture orientation.")
+    assert "pre-departure-orientation" in themes("Every worker attends a pre departure orientation.")
+    assert "labour-market-analysis" in themes("A labor market information system was built.")
+    assert "skills-recognition" in themes("Employers refused to recognize skills gained abroad.")
+    assert "gender-based-violence" in themes("Gender based violence is under-reported.")
 
 
 def test_acronyms_are_case_sensitive():
