@@ -1,0 +1,80 @@
+"""Signal receivers of the tagger, connected in ThemesConfig.ready().
+
+Page text changed (a PDF was read, a transcript was saved) -> tag that page in the background.
+The vocabulary changed (a country, theme or objective saved or deleted) -> retag every page, once
+for a burst of edits. The sending apps never import this module.
+"""
+
+import logging
+
+from django.db import transaction
+
+from themes import services
+from themes.models import Country, GCMObjective, Theme
+
+logger = logging.getLogger(__name__)
+
+#: The fields of each taxonomy model the tagger reads; edits to other fields need no retag.
+VOCABULARY_FIELDS: dict[type, tuple[str, ...]] = {
+    Country: ("alpha2", "name", "aliases", "demonyms"),
+    Theme: ("slug", "name", "keywords"),
+    GCMObjective: ("number", "title", "keywords"),
+}
+
+
+def tag_page_with_new_text(sender, page, **kwargs) -> None:
+    """pdf_text_extracted / transcript_changed: queue tagging of that page."""
+    if page is None or page.pk is None:
+        return
+    page_id = page.pk
+    transaction.on_commit(lambda: services.enqueue_tagging(page_id))
+
+
+def _vocabulary_values(instance) -> tuple:
+    return tuple(getattr(instance, name) for name in VOCABULARY_FIELDS[type(instance)])
+
+
+def remember_vocabulary_before_save(sender, instance, raw: bool = False, **kwargs) -> None:
+    """pre_save: note the tagger-relevant fields as stored, to tell whether the save changes them."""
+    if raw or instance.pk is None:
+        instance._themes_vocabulary_before = None
+        return
+    names = VOCABULARY_FIELDS[sender]
+    stored = sender.objects.filter(pk=instance.pk).values_list(*names).first()
+    instance._themes_vocabulary_before = tuple(stored) if stored is not None else None
+
+
+def vocabulary_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """post_save on a taxonomy model: retag everything if what the tagger reads changed."""
+    if raw or getattr(instance, "_themes_added_by_tagger", False):
+        return
+    before = getattr(instance, "_themes_vocabulary_before", None)
+    if created or before is None or before != _vocabulary_values(instance):
+        logger.info("Vocabulary changed (%s %s)", sender.__name__, instance.pk)
+        services.schedule_retag_all()
+
+
+def vocabulary_deleted(sender, instance, **kwargs) -> None:
+    """post_delete on a taxonomy model: retag everything (its tags are gone with it)."""
+    logger.info("Vocabulary changed (%s %s deleted)", sender.__name__, instance.pk)
+    services.schedule_retag_all()
+
+
+def connect() -> None:
+    """Connect every receiver; the page apps' signals only if those apps are installed."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for model in VOCABULARY_FIELDS:
+        uid = f"themes_vocabulary_{model.__name__}"
+        pre_save.connect(remember_vocabulary_before_save, sender=model, dispatch_uid=f"{uid}_pre_save")
+        post_save.connect(vocabulary_saved, sender=model, dispatch_uid=f"{uid}_post_save")
+        post_delete.connect(vocabulary_deleted, sender=model, dispatch_uid=f"{uid}_post_delete")
+    if apps.is_installed("publications"):
+        from publications.signals import pdf_text_extracted
+
+        pdf_text_extracted.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_pdf_extracted")
+    if apps.is_installed("lectures"):
+        from lectures.signals import transcript_changed
+
+        transcript_changed.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_transcript_changed")
