@@ -21,6 +21,7 @@ from lectures.admin_forms import LecturePageForm
 from lectures.recordings import MEDIA_EXTENSIONS, ExternalVideo, media_kind, parse_external_video
 from lectures.transcripts import TranscriptFormatError, parse_transcript
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
+from themes.panels import TagSuggestionsPanel
 
 
 @cache
@@ -170,6 +171,7 @@ class LecturePage(Page):
                 InlinePanel("country_tags", label="Countries"),
                 InlinePanel("theme_tags", label="Themes"),
                 InlinePanel("gcm_tags", label="GCM objectives"),
+                TagSuggestionsPanel(),
             ],
             heading="Taxonomy",
         ),
