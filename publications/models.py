@@ -26,6 +26,7 @@ from wagtail.search import index
 from publications.panels import ExtractionPanel
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
+from themes.panels import TagSuggestionsPanel
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ class PublicationPage(Page):
                 InlinePanel("country_tags", label="Country"),
                 InlinePanel("theme_tags", label="Theme"),
                 InlinePanel("gcm_tags", label="GCM objective"),
+                TagSuggestionsPanel(),
             ],
             heading="Countries, themes and GCM objectives",
         ),
