@@ -5,3 +5,9 @@ class SearchConfig(AppConfig):
     label = "search"
     verbose_name = "Public search"
     name = "search"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search import signals
+
+        signals.connect()

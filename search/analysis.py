@@ -1,0 +1,214 @@
+"""Text analysis done in Python because the Elasticsearch server has no English analysis.
+
+The server available here lacks the ``analysis-common`` module (no ``english`` analyzer, no
+stemmer or synonym filters), so every text field is indexed twice: the original text with the
+``standard`` analyzer (for display, exact words and highlighting) and a lemmatised copy built
+here with the tagger's spaCy lookup lemmas (``themes.nlp.lemmatize``), also analysed with
+``standard``. Queries go through the same function, so "migrants" and "migrant" meet on the
+lemma "migrant", and "migration's" meets "migrations" on "migration". The taxonomy's synonyms
+("PDO" = "pre-departure orientation", "Nepali" = "Nepal") expand queries (see search.query).
+
+Lemmas are looked up word by word and cached: spaCy's lookup lemmatiser is context-free, so
+this gives the tagger's lemmas at dictionary speed (index time matters: a rebuild lemmatises
+every page of every PDF).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import time
+
+logger = logging.getLogger(__name__)
+
+# Runs of letters and digits (Unicode), keeping inner apostrophes ("don't") so that a possessive
+# can be recognised and dropped: "migration's" and "workers'" index as "migration", "workers".
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+SYNONYM_CACHE_SECONDS = 300
+
+
+@functools.lru_cache(maxsize=300_000)
+def lemma(word: str) -> str:
+    """The tagger's lowercase lemma of one word ("Migrants" -> "migrant")."""
+    lowered = word.lower()
+    try:
+        from themes.nlp import lemmatize
+    except ImportError:  # the tagger is not installed yet: fall back to lowercase words
+        return lowered
+    result = lemmatize(lowered).strip()
+    # A lemma that spaCy splits into several tokens keeps only its letters and digits.
+    return " ".join(_WORD.findall(result)) or lowered
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercased, with possessive endings removed."""
+    out = []
+    for match in _WORD.findall(text or ""):
+        token = _POSSESSIVE.sub("", match.lower().replace("\u2019", "'"))
+        if token.endswith("'"):
+            token = token[:-1]
+        if token:
+            out.append(token)
+    return out
+
+
+def lemma_tokens(text: str) -> list[str]:
+    """The lemmas of a text's words, in order."""
+    out: list[str] = []
+    for word in words(text):
+        out.extend(lemma(word).split())
+    return out
+
+
+def lemmatize_text(text: str) -> str:
+    """The lemmatised copy of a text that goes into the ``*_lemma`` fields and their queries."""
+    return " ".join(lemma_tokens(text))
+
+
+def surface_forms(word: str) -> set[str]:
+    """Spellings of a word that share its lemma, for highlighting the original text.
+
+    Highlights are computed on the original field (its offsets match what a reader sees), so a
+    query for "migrants" must also mark "migrant" and "migrant's" there. Regular inflections are
+    generated and kept only when the tagger's lemmatiser maps them back to the same lemma.
+    """
+    lowered = word.lower().replace("\u2019", "'")
+    base = lemma(lowered)
+    forms = {lowered, base}
+    if " " in base or not base:
+        return {f for f in forms if f}
+    candidates = {base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("y"):
+        candidates.add(base[:-1] + "ies")
+        candidates.add(base[:-1] + "ied")
+    if base.endswith("e"):
+        candidates.add(base[:-1] + "ing")
+    forms.update(c for c in candidates if lemma(c) == base)
+    # The standard tokenizer keeps "migration's" as one token; add the possessive spellings.
+    forms.update(
+        [f + "'s" for f in list(forms) if not f.endswith("s")] + [f + "'" for f in list(forms) if f.endswith("s")]
+    )
+    return forms
+
+
+class _SynonymCache:
+    """The taxonomy's synonym table keyed by lemma phrase, rebuilt every few minutes or on change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._table: dict[tuple[str, ...], list[str]] | None = None
+        self._loaded_at = 0.0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._table = None
+
+    def get(self) -> dict[tuple[str, ...], list[str]]:
+        now = time.monotonic()
+        with self._lock:
+            if self._table is not None and now - self._loaded_at < SYNONYM_CACHE_SECONDS:
+                return self._table
+        table = _load_synonyms()
+        with self._lock:
+            self._table, self._loaded_at = table, now
+        return table
+
+
+def _load_synonyms() -> dict[tuple[str, ...], list[str]]:
+    try:
+        from themes.nlp import Vocabulary, synonym_expansions
+    except ImportError:
+        logger.warning("themes.nlp.synonym_expansions is not available: queries are not expanded with synonyms")
+        return {}
+    try:
+        expansions = synonym_expansions(Vocabulary.from_db())
+        country_terms = _country_terms()
+    except Exception:  # a broken vocabulary must not take search down with it
+        logger.exception("could not load the taxonomy's synonyms; searching without them")
+        return {}
+    table: dict[tuple[str, ...], list[str]] = {}
+    # Terms and siblings come lemmatised by the tagger's own lemmatiser: only split them.
+    for term, siblings in expansions.items():
+        key = tuple(words(term))
+        if not key:
+            continue
+        merged = table.setdefault(key, [])
+        for sibling in siblings:
+            other = tuple(words(sibling))
+            if other and other != key and sibling not in merged and is_equivalent(key, other, country_terms):
+                merged.append(sibling)
+    return {key: value for key, value in table.items() if value}
+
+
+def _country_terms() -> set[tuple[str, ...]]:
+    """Every way the taxonomy names a country (names, ISO names, aliases, demonyms), as lemmas."""
+    from themes.models import Country
+
+    terms: set[tuple[str, ...]] = set()
+    for country in Country.objects.all():
+        plurals = [d + "s" for d in country.demonym_list if not d.endswith("s")]
+        for text in [country.name, country.iso_name, *country.alias_list, *country.demonym_list, *plurals]:
+            if text:
+                terms.add(tuple(lemma_tokens(text)))
+    return terms
+
+
+# British and American spellings of the same word ("labour"/"labor", "programme"/"program").
+_SPELLING = [("isation", "ization"), ("ise", "ize"), ("yse", "yze"), ("our", "or"), ("mme", "m"), ("tre", "ter")]
+
+
+def _spelling_key(word: str) -> str:
+    for british, american in _SPELLING:
+        if word.endswith(british) and len(word) > len(british) + 2:
+            return word[: -len(british)] + american
+        if british == "our" and "our" in word[1:-1]:
+            word = word.replace("our", "or")
+    return word
+
+
+def _initials(tokens: tuple[str, ...], skip_stop_words: bool) -> str:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return "".join(t[0] for t in tokens if t and not (skip_stop_words and t in STOP_WORDS))
+
+
+def _is_acronym_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    if len(short) != 1 or len(long) < 2 or not short[0].isalpha() or not 2 <= len(short[0]) <= 7:
+        return False
+    acronym = short[0]
+    candidates = {acronym, acronym[:-1] if acronym.endswith("s") else acronym}
+    return bool(candidates & {_initials(long, False), _initials(long, True)})
+
+
+def is_equivalent(term: tuple[str, ...], other: tuple[str, ...], country_terms: set[tuple[str, ...]]) -> bool:
+    """Whether a sibling from the tagger's vocabulary means the same as the term typed.
+
+    The tagger groups every keyword of a label (a theme's twenty phrases) because each is evidence
+    for it; as query synonyms most would flood results with loosely related documents. Search keeps
+    only true equivalents: other names of the same country ("Nepali" = "Nepal"), an acronym and
+    its spelled-out form ("PDO" = "pre-departure orientation") and British/American spellings.
+    """
+    if term in country_terms and other in country_terms:
+        return True
+    if _is_acronym_of(term, other) or _is_acronym_of(other, term):
+        return True
+    return len(term) == len(other) and all(
+        _spelling_key(a) == _spelling_key(b) for a, b in zip(term, other, strict=True)
+    )
+
+
+synonym_cache = _SynonymCache()
+
+
+def synonyms() -> dict[tuple[str, ...], list[str]]:
+    """Lemma phrase (as a tuple of lemmas) -> the other ways the taxonomy writes the same term."""
+    return synonym_cache.get()
+
+
+def clear_caches() -> None:
+    """Forget cached synonyms (called when editors change the taxonomy)."""
+    synonym_cache.clear()

@@ -1,0 +1,258 @@
+"""Turn live, public pages into search documents (publications and lectures).
+
+Only what the public may see goes in: pages that are live, public (no view restriction on them
+or an ancestor) and routable. A publication under embargo is indexed with its metadata only;
+its text is not sent to Elasticsearch at all until the embargo lifts (search.tasks re-indexes
+it that day), so it can be neither found nor highlighted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.utils import timezone
+from wagtail.models import Page
+
+from search.documents import prepare
+
+logger = logging.getLogger(__name__)
+
+# Elasticsearch refuses more than 10,000 nested objects per document; pages beyond this are rare
+# (books) and their first pages carry what a reader searches for.
+MAX_PASSAGES = 5_000
+MAX_PASSAGE_CHARS = 50_000
+# A transcript passage: about this many words or seconds, whichever comes first.
+TRANSCRIPT_PASSAGE_WORDS = 150
+TRANSCRIPT_PASSAGE_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class IndexedType:
+    """A page model that appears in public search, and how to read its pages efficiently."""
+
+    label: str
+    kind: str
+    build: Callable[[Page, datetime.date], dict]
+    select_related: tuple[str, ...]
+    prefetch_related: tuple[str, ...]
+
+    @property
+    def model(self) -> type[Page] | None:
+        try:
+            return apps.get_model(self.label)
+        except LookupError:
+            return None
+
+    def queryset(self) -> QuerySet:
+        """Live, public, original (not alias) pages of this type, ready to build documents from."""
+        model = self.model
+        return (
+            model.objects.live()
+            .public()
+            .filter(alias_of__isnull=True)
+            .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+            .order_by("pk")
+        )
+
+
+def _tags(page: Page) -> dict:
+    countries = [tag.country for tag in page.country_tags.all()]
+    themes = [tag.theme for tag in page.theme_tags.all()]
+    objectives = sorted((tag.objective for tag in page.gcm_tags.all()), key=lambda o: o.number)
+    return {
+        "countries": [c.alpha2 for c in countries],
+        "country_names": [c.name for c in countries],
+        "themes": [t.slug for t in themes],
+        "theme_names": [t.name for t in themes],
+        "gcm": [str(o.number) for o in objectives],
+        "gcm_names": [o.title for o in objectives],
+    }
+
+
+def build_publication(page: Page, today: datetime.date) -> dict:
+    """The search document of a PublicationPage; its full text only when it is public."""
+    text_public = page.full_text_is_public(today=today)
+    passages: list[dict] = []
+    page_count = None
+    extraction = page.extraction if page.pdf_id else None
+    if extraction is not None and extraction.status == "done":
+        page_count = extraction.page_count
+        if text_public:
+            passages = [
+                {"number": number, "text": text[:MAX_PASSAGE_CHARS]}
+                for number, text in enumerate(extraction.pages[:MAX_PASSAGES], start=1)
+                if text and text.strip()
+            ]
+    date = page.publication_date
+    return {
+        "page_id": page.pk,
+        "kind": "publication",
+        "type": page.publication_type,
+        "title": page.title,
+        "subtitle": page.subtitle,
+        "abstract": page.abstract,
+        "authors": [link.author.name for link in page.publication_authors.all() if link.author_id],
+        "institution": page.institution.name if page.institution_id else "",
+        "keywords": sorted(tag.name for tag in page.keywords.all()),
+        **_tags(page),
+        "date": date.isoformat() if date else None,
+        "year": date.year if date else None,
+        "language": page.language or None,
+        "url": page.get_url(),
+        "embargo_until": page.embargo_until.isoformat() if page.embargo_until else None,
+        "full_text_public": text_public,
+        "has_full_text": bool(passages),
+        "page_count": page_count,
+        "published_at": page.last_published_at.isoformat() if page.last_published_at else None,
+        "pages": passages,
+    }
+
+
+def transcript_passages(segments: Iterable[tuple[int, str]]) -> list[dict]:
+    """Group transcript lines into passages of a minute or two, each starting at its first line."""
+    passages: list[dict] = []
+    start, lines, count = None, [], 0
+    for seconds, text in segments:
+        if start is not None and (count >= TRANSCRIPT_PASSAGE_WORDS or seconds - start >= TRANSCRIPT_PASSAGE_SECONDS):
+            passages.append({"seconds": start, "text": " ".join(lines)})
+            start, lines, count = None, [], 0
+        if start is None:
+            start = int(seconds)
+        lines.append(text.strip())
+        count += len(text.split())
+    if lines:
+        passages.append({"seconds": start, "text": " ".join(lines)})
+    return passages[:MAX_PASSAGES]
+
+
+def build_lecture(page: Page, today: datetime.date) -> dict:
+    """The search document of a LecturePage, with its transcript as timed passages."""
+    try:
+        local_start = page.start.astimezone(zoneinfo.ZoneInfo(page.timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        local_start = timezone.localtime(page.start)
+    passages = transcript_passages(page.transcript_segments()) if page.transcript else []
+    speakers = [link.speaker for link in page.lecture_speakers.all() if link.speaker_id]
+    return {
+        "page_id": page.pk,
+        "kind": "lecture",
+        "type": "lecture",
+        "title": page.title,
+        "subtitle": str(page.series) if page.series_id else "",
+        "abstract": page.abstract,
+        "authors": [speaker.name for speaker in speakers],
+        "institution": "; ".join(sorted({s.affiliation for s in speakers if s.affiliation})),
+        "keywords": [],
+        **_tags(page),
+        "date": local_start.date().isoformat(),
+        "year": local_start.year,
+        # Lectures carry no language field; the centre holds them in English.
+        "language": "en",
+        "url": page.get_url(),
+        "full_text_public": True,
+        "has_full_text": bool(passages),
+        "published_at": page.last_published_at.isoformat() if page.last_published_at else None,
+        "start": page.start.isoformat(),
+        "venue": page.venue,
+        "online": page.online,
+        "status": page.status,
+        "recording_url": getattr(page, "recording_url", "") or "",
+        "pages": passages,
+    }
+
+
+_TAG_PREFETCH = ("country_tags__country", "theme_tags__theme", "gcm_tags__objective")
+INDEXED_TYPES = (
+    IndexedType(
+        "publications.PublicationPage",
+        "publication",
+        build_publication,
+        ("institution",),
+        ("publication_authors__author", "keywords", *_TAG_PREFETCH),
+    ),
+    IndexedType(
+        "lectures.LecturePage",
+        "lecture",
+        build_lecture,
+        ("series",),
+        ("lecture_speakers__speaker", *_TAG_PREFETCH),
+    ),
+)
+
+
+def indexed_types() -> list[IndexedType]:
+    """The page types in the public index whose apps are installed."""
+    return [t for t in INDEXED_TYPES if t.model is not None]
+
+
+def indexed_content_type_ids() -> set[int]:
+    """Content type ids of the indexed page models (to skip other pages cheaply)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return {ContentType.objects.get_for_model(t.model).pk for t in indexed_types()}
+
+
+def version_now() -> int:
+    """An external document version: microseconds now, taken before reading the database.
+
+    Writers (outbox replay, a rebuild) may race; Elasticsearch keeps the document built from the
+    latest read and rejects older ones, so a slow rebuild never overwrites a newer change.
+    """
+    return time.time_ns() // 1_000
+
+
+def build_document(indexed: IndexedType, page: Page, today: datetime.date) -> dict | None:
+    """The full document body for a page, or None when the page must not be in the index."""
+    url = page.get_url()
+    if not url:  # not under any site: nobody can visit it
+        return None
+    try:
+        return prepare(indexed.build(page, today))
+    except Exception:
+        logger.exception("could not build the search document of page %s", page.pk)
+        raise
+
+
+def documents_for(page_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, dict | None]:
+    """Documents for the given pages; None for each page that must not (or no longer) be indexed."""
+    today = today or timezone.localdate()
+    ids = set(page_ids)
+    result: dict[int, dict | None] = dict.fromkeys(ids)
+    if not ids:
+        return result
+    for indexed in indexed_types():
+        for page in indexed.queryset().filter(pk__in=ids):
+            result[page.pk] = build_document(indexed, page, today)
+    return result
+
+
+def iter_all_documents(chunk_size: int = 200, today: datetime.date | None = None) -> Iterator[tuple[int, dict]]:
+    """Every indexable page's document, streamed in primary-key order per type."""
+    today = today or timezone.localdate()
+    for indexed in indexed_types():
+        for page in indexed.queryset().iterator(chunk_size=chunk_size):
+            document = build_document(indexed, page, today)
+            if document is not None:
+                yield page.pk, document
+
+
+def count_indexable() -> dict[str, int]:
+    """How many pages of each kind belong in the index (for status and check)."""
+    return {t.kind: t.queryset().count() for t in indexed_types()}
+
+
+def indexable_ids() -> set[int]:
+    """Ids of every page that belongs in the index."""
+    ids: set[int] = set()
+    for indexed in indexed_types():
+        model = indexed.model
+        ids.update(model.objects.live().public().filter(alias_of__isnull=True).values_list("pk", flat=True))
+    return ids

@@ -1,0 +1,34 @@
+"""What can go wrong in search, each with a message a visitor or an API client can read."""
+
+
+class SearchError(Exception):
+    """Base class of the search app's domain errors."""
+
+    message = "Search failed."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class SearchUnavailable(SearchError):
+    """Elasticsearch cannot be reached or answered with an error; the site stays up without it."""
+
+    message = (
+        "Search is temporarily unavailable. Please try again in a few minutes, "
+        "or browse by theme, country or GCM objective."
+    )
+
+
+class InvalidSearchParameter(SearchError):
+    """A query-string parameter the API cannot accept (the search page ignores these instead)."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class IndexMissing(SearchError):
+    """The alias has no index behind it yet (run `manage.py search_index --rebuild`)."""
+
+    message = "The search index has not been built yet. Run `manage.py search_index --rebuild`."

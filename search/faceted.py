@@ -1,0 +1,378 @@
+"""The faceted public search (one FacetedSearch for the one index) and what it returns.
+
+Facets: country, theme, GCM objective, type, year and language. Values within one facet
+combine with OR, facets with AND. Hits are narrowed with a ``post_filter`` while each facet's
+counts come from an aggregation filtered by the *other* facets only, so choosing "Nepal" keeps
+the other countries (with their counts) on offer. Unknown facet names are ignored here; the API
+validates values before it gets this far.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from elasticsearch import Elasticsearch
+from elasticsearch.dsl import FacetedSearch, TermsFacet
+
+from search.documents import SOURCE_EXCLUDES, alias_name, get_client
+from search.exceptions import SearchUnavailable
+from search.indexing import ELASTICSEARCH_ERRORS
+from search.params import SearchParams
+from search.query import ParsedQuery, build_query, clean_query, highlight_query, parse_query
+from search.taxonomy import TYPE_LABELS, get_taxonomy
+
+logger = logging.getLogger(__name__)
+
+HIGHLIGHT = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+SORTS = {
+    "relevance": ["_score", {"date": {"order": "desc", "missing": "_last"}}],
+    "newest": [{"date": {"order": "desc", "missing": "_last"}}, "_score"],
+    "oldest": [{"date": {"order": "asc", "missing": "_last"}}, "_score"],
+}
+FACET_TITLES = {
+    "country": "Country",
+    "theme": "Theme",
+    "gcm": "GCM objective",
+    "type": "Type",
+    "year": "Year",
+    "language": "Language",
+}
+
+
+class PublicationSearch(FacetedSearch):
+    """Full-text search over publications and lectures with six facets, highlights and pages."""
+
+    facets = {
+        "country": TermsFacet(field="countries", size=300),
+        "theme": TermsFacet(field="themes", size=100),
+        "gcm": TermsFacet(field="gcm", size=30),
+        "type": TermsFacet(field="type", size=20),
+        "year": TermsFacet(field="year", size=200, order={"_key": "desc"}),
+        "language": TermsFacet(field="language", size=100),
+    }
+
+    def __init__(
+        self,
+        query: str = "",
+        filters: dict | None = None,
+        sort: str = "relevance",
+        *,
+        client: Elasticsearch | None = None,
+        index: str | None = None,
+        passages: int = 3,
+    ):
+        self.parsed: ParsedQuery = parse_query(query)
+        self.using = client or get_client()
+        self.index = index or alias_name()
+        self.passages = passages
+        super().__init__(query=query, filters=filters or {}, sort=SORTS.get(sort, SORTS["relevance"]))
+
+    def add_filter(self, name, filter_values) -> None:
+        """Filter by a facet; unknown facet names and empty values are ignored."""
+        if name not in self.facets:
+            return
+        if not isinstance(filter_values, list | tuple):
+            filter_values = [filter_values]
+        values = [str(v) for v in filter_values if v not in (None, "")]
+        if values:
+            super().add_filter(name, values)
+
+    def search(self):
+        search = super().search()
+        return search.source(excludes=SOURCE_EXCLUDES + ["pages"]).extra(track_total_hits=True)
+
+    def query(self, search, query):
+        return search.query(build_query(self.parsed, passages=self.passages))
+
+    def highlight(self, search):
+        if not self.parsed.positive_terms:
+            return search
+        fields = {
+            "title": {"number_of_fragments": 0},
+            "subtitle": {"number_of_fragments": 0},
+            "abstract": {"fragment_size": 220, "number_of_fragments": 2, "no_match_size": 0},
+        }
+        search = search.highlight_options(**HIGHLIGHT)
+        for name, options in fields.items():
+            search = search.highlight(name, highlight_query=highlight_query(self.parsed, name).to_dict(), **options)
+        return search
+
+    def build_search(self):
+        search = self.search()
+        search = self.query(search, self._query)
+        search = self.filter(search)
+        search = self.highlight(search)
+        search = self.sort(search)
+        self.aggregate(search)
+        return search
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Passage:
+    """A highlighted stretch of full text: a PDF page or a moment in a lecture transcript."""
+
+    html: SafeString
+    number: int | None = None
+    seconds: int | None = None
+
+    @property
+    def where(self) -> str:
+        if self.number is not None:
+            return f"page {self.number}"
+        if self.seconds is not None:
+            hours, rest = divmod(int(self.seconds), 3600)
+            minutes, seconds = divmod(rest, 60)
+            return f"at {hours}:{minutes:02d}:{seconds:02d}" if hours else f"at {minutes}:{seconds:02d}"
+        return ""
+
+
+@dataclass
+class SearchHit:
+    """One result, as the page and the API show it (HTML fields are escaped by Elasticsearch)."""
+
+    page_id: int
+    kind: str
+    type: str
+    type_label: str
+    title: str
+    title_html: SafeString
+    subtitle_html: SafeString
+    url: str
+    authors: list[str]
+    institution: str
+    date: str | None
+    year: int | None
+    language: str | None
+    countries: list[tuple[str, str]]
+    themes: list[tuple[str, str]]
+    gcm: list[tuple[str, str]]
+    abstract_html: SafeString
+    passages: list[Passage]
+    full_text_public: bool
+    embargo_until: str | None
+    status: str | None = None
+    start: str | None = None
+    score: float | None = None
+
+    @property
+    def is_publication(self) -> bool:
+        return self.kind == "publication"
+
+
+@dataclass
+class SearchResults:
+    params: SearchParams
+    parsed: ParsedQuery
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    took_ms: int = 0
+    expansions: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        from search.params import MAX_RESULT_WINDOW
+
+        return max(1, -(-min(self.total, MAX_RESULT_WINDOW) // self.params.page_size))
+
+
+def _abstract_fallback(text: str, limit: int = 300) -> SafeString:
+    text = " ".join((text or "").split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return escape(text)
+
+
+def _hit(raw: dict, taxonomy) -> SearchHit:
+    """A result from one raw hit of the response."""
+    source = raw.get("_source", {})
+    highlight = raw.get("highlight", {})
+    passages: list[Passage] = []
+    inner = raw.get("inner_hits", {}).get("passages", {})
+    if hasattr(inner, "to_dict"):  # the DSL wraps inner hits in a Response once hits were read
+        inner = inner.to_dict()
+    for inner_hit in inner.get("hits", {}).get("hits", []):
+        fragments = inner_hit.get("highlight", {}).get("pages.text", [])
+        if not fragments:
+            continue
+        page_source = inner_hit.get("_source", {})
+        passages.append(
+            # Escaped by Elasticsearch (encoder=html) except for our <mark> tags.
+            Passage(html=mark_safe(fragments[0]), number=page_source.get("number"), seconds=page_source.get("seconds"))  # noqa: S308
+        )
+    title = source.get("title", "")
+
+    def marked(name: str, fallback: str) -> SafeString:
+        fragments = highlight.get(name)
+        if fragments:
+            return mark_safe(" … ".join(fragments))  # noqa: S308 - escaped by ES (encoder=html)
+        return escape(fallback)
+
+    return SearchHit(
+        page_id=int(source.get("page_id") or raw["_id"]),
+        kind=source.get("kind", ""),
+        type=source.get("type", ""),
+        type_label=TYPE_LABELS.get(source.get("type", ""), source.get("type", "")),
+        title=title,
+        title_html=marked("title", title),
+        subtitle_html=marked("subtitle", source.get("subtitle", "")),
+        url=source.get("url", ""),
+        authors=list(source.get("authors", [])),
+        institution=source.get("institution", ""),
+        date=source.get("date"),
+        year=source.get("year"),
+        language=source.get("language"),
+        countries=[(c, taxonomy.label("country", c)) for c in source.get("countries", [])],
+        themes=[(t, taxonomy.label("theme", t)) for t in source.get("themes", [])],
+        gcm=[(g, taxonomy.label("gcm", g)) for g in source.get("gcm", [])],
+        abstract_html=mark_safe(" … ".join(highlight["abstract"]))  # noqa: S308 - escaped by ES (encoder=html)
+        if highlight.get("abstract")
+        else _abstract_fallback(source.get("abstract", "")),
+        passages=passages,
+        full_text_public=bool(source.get("full_text_public", True)),
+        embargo_until=source.get("embargo_until"),
+        status=source.get("status"),
+        start=source.get("start"),
+        score=raw.get("_score"),
+    )
+
+
+def _facet_values(name: str, buckets: list, selected: tuple[str, ...], taxonomy) -> list[FacetValue]:
+    values: list[FacetValue] = []
+    seen = set()
+    for key, count, _ in buckets:
+        value = str(key)
+        seen.add(value)
+        values.append(FacetValue(value, taxonomy.label(name, value), count, value in selected))
+    # A chosen value with no results left stays visible, so it can be unticked.
+    values.extend(FacetValue(v, taxonomy.label(name, v), 0, True) for v in selected if v not in seen)
+    if name in ("country", "theme", "language"):
+        values.sort(key=lambda fv: (-fv.count, fv.label))
+    elif name == "gcm":
+        values.sort(key=lambda fv: (-fv.count, int(fv.value) if fv.value.isdigit() else 99))
+    return values
+
+
+def run_search(
+    params: SearchParams, *, client: Elasticsearch | None = None, index: str | None = None, suggest: bool = True
+) -> SearchResults:
+    """Run a search; raises SearchUnavailable when Elasticsearch cannot answer."""
+    client = client or get_client()
+    faceted = PublicationSearch(params.q, dict(params.filters), params.sort, client=client, index=index)
+    faceted = faceted[params.offset : params.offset + params.page_size]
+    try:
+        response = faceted.execute()
+    except ELASTICSEARCH_ERRORS as exc:
+        logger.warning("search failed: %s", exc)
+        raise SearchUnavailable() from exc
+    taxonomy = get_taxonomy()
+    facets = {
+        name: _facet_values(name, values, params.filters.get(name, ()), taxonomy)
+        for name, values in response.facets.to_dict().items()
+    }
+    total = response.hits.total.value
+    results = SearchResults(
+        params=params,
+        parsed=faceted.parsed,
+        total=total,
+        hits=[_hit(hit, taxonomy) for hit in response.to_dict()["hits"]["hits"]],
+        facets=facets,
+        took_ms=response.took,
+        expansions=faceted.parsed.expansions,
+    )
+    if suggest and total == 0 and faceted.parsed.typed_text:
+        results.suggestion = did_you_mean(faceted.parsed.typed_text, client=client, index=index)
+    return results
+
+
+def did_you_mean(text: str, *, client: Elasticsearch | None = None, index: str | None = None) -> str | None:
+    """A respelling of the query that finds something (phrase suggester on a shingled field), or None."""
+    client = client or get_client()
+    index = index or alias_name()
+    text = clean_query(text, 200).lower()
+    if not text:
+        return None
+    try:
+        response = client.search(
+            index=index,
+            size=0,
+            suggest={
+                "text": text,
+                "spelling": {
+                    "phrase": {
+                        "field": "spell.shingle",
+                        "size": 3,
+                        "gram_size": 3,
+                        "max_errors": 3,
+                        "confidence": 0.0,
+                        "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
+                    }
+                },
+            },
+        )
+        for option in response["suggest"]["spelling"][0]["options"]:
+            candidate = option["text"]
+            if candidate != text and _has_results(candidate, client=client, index=index):
+                return candidate
+    except ELASTICSEARCH_ERRORS as exc:  # a suggestion is a nicety: never fail the search for it
+        logger.warning("did-you-mean failed: %s", exc)
+    return None
+
+
+def _has_results(text: str, *, client: Elasticsearch, index: str) -> bool:
+    search = PublicationSearch(text, client=client, index=index, passages=0)
+    return search._s.extra(size=0, track_total_hits=1).execute().hits.total.value > 0
+
+
+def autocomplete(prefix: str, *, limit: int = 8, client: Elasticsearch | None = None) -> list[dict]:
+    """Taxonomy terms and titles that start with what the visitor typed."""
+    from django.urls import reverse
+
+    prefix = clean_query(prefix, 100)
+    if len(prefix) < 2:
+        return []
+    client = client or get_client()
+    fuzzy = {"fuzzy": {"fuzziness": 1, "prefix_length": 2}} if len(prefix) >= 4 else {}
+    try:
+        response = client.search(
+            index=alias_name(),
+            source=["title", "url", "type"],
+            suggest={
+                "terms": {
+                    "prefix": prefix,
+                    "completion": {"field": "term_suggest", "size": 4, "skip_duplicates": True, **fuzzy},
+                },
+                "titles": {
+                    "prefix": prefix,
+                    "completion": {"field": "title_suggest", "size": limit, "skip_duplicates": True, **fuzzy},
+                },
+            },
+        )
+    except ELASTICSEARCH_ERRORS as exc:
+        raise SearchUnavailable() from exc
+    taxonomy = get_taxonomy()
+    out: list[dict] = []
+    for option in response["suggest"]["terms"][0]["options"]:
+        family, code = taxonomy.names.get(option["text"].lower(), (None, None))
+        if family == "country":
+            out.append(
+                {"label": option["text"], "kind": "country", "url": reverse("themes:country", args=[code.lower()])}
+            )
+        elif family == "theme":
+            out.append({"label": option["text"], "kind": "theme", "url": reverse("themes:theme", args=[code])})
+    for option in response["suggest"]["titles"][0]["options"]:
+        source = option.get("_source", {})
+        out.append({"label": option["text"], "kind": source.get("type", ""), "url": source.get("url", "")})
+    return out[:limit]

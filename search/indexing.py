@@ -1,0 +1,454 @@
+"""Writing to the search index: the outbox, bulk writes, rebuilds with an alias swap, status.
+
+Every change that affects the index (publish, unpublish, delete, privacy, embargo, new text)
+adds an ``IndexOutbox`` row in the transaction that made the change; after commit a task replays
+the outbox in bulk. A row means "make the index agree with this page as it is now", so replaying
+twice, out of order or after a long outage is always safe. Documents carry an external version
+(microseconds when their data was read), so a slow writer never overwrites a newer document.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+
+from search import builders
+from search.documents import alias_name, building_alias_name, get_client, index_body, new_index_name
+from search.exceptions import IndexMissing
+from search.models import IndexOutbox, SearchState
+
+logger = logging.getLogger(__name__)
+
+# What "Elasticsearch did not do it" looks like: down, timing out, or answering with an error.
+ELASTICSEARCH_ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
+OUTBOX_BATCH = 200
+STALE_OUTBOX_MINUTES = 10
+
+_scheduled = threading.local()
+
+
+# --- queueing (called from signal receivers, inside the change's transaction) -------------------
+
+
+def queue_pages(page_ids: Iterable[int], action: str = IndexOutbox.Action.INDEX) -> int:
+    """Record that these pages must be (re)indexed or removed, and replay once the change commits."""
+    ids = sorted({int(pid) for pid in page_ids})
+    if not ids:
+        return 0
+    IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pid, action=action) for pid in ids])
+    if not getattr(_scheduled, "pending", False):
+        _scheduled.pending = True
+        transaction.on_commit(_enqueue_replay)
+    return len(ids)
+
+
+def _enqueue_replay() -> None:
+    _scheduled.pending = False
+    from search.tasks import process_outbox
+
+    try:
+        process_outbox.enqueue()
+    except Exception:  # the rows are saved; the periodic replay will pick them up
+        logger.exception("could not enqueue the search outbox replay")
+
+
+# --- index plumbing -----------------------------------------------------------------------------
+
+
+def indices_with_alias(client: Elasticsearch, alias: str) -> list[str]:
+    """Concrete indices the alias points at (empty when it does not exist)."""
+    try:
+        return sorted(client.indices.get_alias(name=alias).body)
+    except NotFoundError:
+        return []
+
+
+def write_targets(client: Elasticsearch) -> list[str]:
+    """Indices a change must reach: the live one and any index being rebuilt."""
+    return sorted(
+        set(indices_with_alias(client, alias_name())) | set(indices_with_alias(client, building_alias_name()))
+    )
+
+
+def create_index(client: Elasticsearch, name: str, *, aliases: Iterable[str] = (), bulk_load: bool = False) -> None:
+    """Create a concrete index with our settings and mappings."""
+    body = index_body()
+    if bulk_load:
+        # No refreshes while loading; the rebuild refreshes once at the end.
+        body["settings"]["index"] = {**body["settings"].get("index", {}), "refresh_interval": "-1"}
+    client.indices.create(
+        index=name, settings=body["settings"], mappings=body["mappings"], aliases={a: {} for a in aliases}
+    )
+
+
+def refresh(client: Elasticsearch | None = None) -> None:
+    """Make recent writes searchable now (tests and the rebuild; normally a second suffices)."""
+    (client or get_client()).indices.refresh(index=alias_name())
+
+
+def _actions(documents: dict[int, dict | None], targets: list[str], version: int) -> Iterator[dict]:
+    for target in targets:
+        for page_id, document in documents.items():
+            meta = {"_index": target, "_id": str(page_id), "version": version, "version_type": "external"}
+            if document is None:
+                yield {"_op_type": "delete", **meta}
+            else:
+                yield {"_op_type": "index", **meta, "_source": document}
+
+
+def _item_ok(action: str, result: dict) -> bool:
+    status = result.get("status", 500)
+    # 409: a newer version is already there; 404 on delete: it was never indexed. Both are fine.
+    return status < 300 or status == 409 or (action == "delete" and status == 404)
+
+
+def bulk_write(
+    client: Elasticsearch, documents: dict[int, dict | None], version: int, targets: list[str]
+) -> dict[int, str]:
+    """Index (document) or delete (None) each page in every target; returns page id -> error."""
+    failed: dict[int, str] = {}
+    if not documents or not targets:
+        return failed
+    for ok, item in helpers.streaming_bulk(
+        client,
+        _actions(documents, targets, version),
+        chunk_size=200,
+        max_chunk_bytes=20 * 1024 * 1024,
+        raise_on_error=False,
+        raise_on_exception=True,
+        max_retries=0,
+    ):
+        action, result = next(iter(item.items()))
+        if not ok and not _item_ok(action, result):
+            error = result.get("error", {})
+            failed[int(result["_id"])] = f"{error.get('type', result.get('status'))}: {error.get('reason', '')}"[:500]
+    return failed
+
+
+# --- outbox replay ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReplayReport:
+    """What one replay of the outbox did."""
+
+    synced: int = 0
+    failed: int = 0
+    remaining: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        return {"synced": self.synced, "failed": self.failed, "remaining": self.remaining, "error": self.error}
+
+
+def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | None = None) -> ReplayReport:
+    """Apply pending outbox rows in bulk; rows that fail stay, with their error, for the next run."""
+    client = client or get_client()
+    report = ReplayReport()
+    cursor = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                IndexOutbox.objects.select_for_update(skip_locked=True)
+                .filter(id__gt=cursor)
+                .order_by("id")[:batch_size]
+            )
+            if not rows:
+                break
+            cursor = rows[-1].id
+            page_ids = {row.page_id for row in rows}
+            try:
+                targets = indices_with_alias(client, alias_name())
+                if not targets:
+                    raise IndexMissing()
+                targets = write_targets(client)
+                version = builders.version_now()
+                documents, build_errors = _documents_or_errors(page_ids)
+                errors = {**build_errors, **bulk_write(client, documents, version, targets)}
+            except (*ELASTICSEARCH_ERRORS, IndexMissing) as exc:
+                message = _describe(exc)
+                _mark_failed(rows, dict.fromkeys(page_ids, message))
+                report.failed += len(page_ids)
+                report.error = message
+                logger.warning("search outbox: %d pages not indexed: %s", len(page_ids), message)
+                break  # the server is down or the index missing: later rows would fail the same way
+            done = [row.id for row in rows if row.page_id not in errors]
+            IndexOutbox.objects.filter(id__in=done).delete()
+            _mark_failed([row for row in rows if row.page_id in errors], errors)
+            report.synced += len(page_ids) - len(errors)
+            report.failed += len(errors)
+            if errors:
+                report.error = next(iter(errors.values()))
+    report.remaining = IndexOutbox.objects.count()
+    return report
+
+
+def _documents_or_errors(page_ids: set[int]) -> tuple[dict[int, dict | None], dict[int, str]]:
+    """Build each page's document; a page whose document cannot be built is reported, not fatal."""
+    try:
+        return builders.documents_for(page_ids), {}
+    except Exception:  # find the culprit(s) one by one so the other pages still go through
+        documents: dict[int, dict | None] = {}
+        errors: dict[int, str] = {}
+        for page_id in page_ids:
+            try:
+                documents.update(builders.documents_for([page_id]))
+            except Exception as exc:
+                errors[page_id] = f"could not build the document: {exc.__class__.__name__}: {exc}"[:500]
+        return documents, errors
+
+
+def _mark_failed(rows: list[IndexOutbox], errors: dict[int, str]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        row.last_error = errors.get(row.page_id, "")
+        row.last_attempt_at = now
+    IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "last_attempt_at"])
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, IndexMissing):
+        return exc.message
+    return f"Elasticsearch: {exc.__class__.__name__}: {exc}"[:500]
+
+
+# --- rebuild with an alias swap -----------------------------------------------------------------
+
+
+@dataclass
+class RebuildReport:
+    """The outcome of a rebuild."""
+
+    index: str
+    documents: int = 0
+    seconds: float = 0.0
+    removed: list[str] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def rebuild(
+    *,
+    client: Elasticsearch | None = None,
+    documents: Iterable[tuple[int, dict]] | None = None,
+    chunk_size: int = 250,
+    on_chunk: Callable[[int], None] | None = None,
+    threads: int = 2,
+) -> RebuildReport:
+    """Fill a new timestamped index, then point the alias at it and drop the old one(s).
+
+    Searches keep using the old index until the atomic alias swap. Changes replayed from the
+    outbox meanwhile go to both (the new index carries the "building" alias), and documents are
+    versioned from the rebuild's start, so anything newer wins over what the rebuild loads.
+    ``on_chunk`` is called with the number of documents sent after each bulk request (progress).
+    """
+    client = client or get_client()
+    started = timezone.now()
+    version = builders.version_now()
+    clock = time.perf_counter()
+    _drop_orphaned_builds(client)
+    name = new_index_name()
+    create_index(client, name, aliases=[building_alias_name()], bulk_load=True)
+    report = RebuildReport(index=name)
+    source = documents if documents is not None else builders.iter_all_documents()
+    try:
+        for ok, item in helpers.parallel_bulk(
+            client,
+            _actions_from(source, name, version),
+            thread_count=max(1, threads),
+            chunk_size=chunk_size,
+            max_chunk_bytes=20 * 1024 * 1024,
+            raise_on_error=False,
+        ):
+            action, result = next(iter(item.items()))
+            if ok or _item_ok(action, result):
+                report.documents += 1
+            else:
+                report.errors[int(result["_id"])] = str(result.get("error"))[:500]
+            if on_chunk and (report.documents + len(report.errors)) % chunk_size == 0:
+                on_chunk(report.documents)
+        client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+        report.removed = swap_alias(client, name)
+    except BaseException:
+        client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    # Rows that already failed before the rebuild began were committed before it read the
+    # database, so the new index has their changes: no need to replay them.
+    IndexOutbox.objects.filter(last_attempt_at__lt=started).delete()
+    report.seconds = time.perf_counter() - clock
+    if on_chunk:
+        on_chunk(report.documents)
+    logger.info("search index rebuilt: %s, %d documents in %.1f s", name, report.documents, report.seconds)
+    return report
+
+
+def _actions_from(source: Iterable[tuple[int, dict]], index: str, version: int) -> Iterator[dict]:
+    for page_id, document in source:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": str(page_id),
+            "version": version,
+            "version_type": "external",
+            "_source": document,
+        }
+
+
+def swap_alias(client: Elasticsearch, new_index: str) -> list[str]:
+    """Point the alias at ``new_index`` only, in one atomic call; delete the indices it leaves."""
+    alias, building = alias_name(), building_alias_name()
+    old = [name for name in indices_with_alias(client, alias) if name != new_index]
+    actions: list[dict] = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": new_index, "alias": alias}})
+    actions.append({"remove": {"index": new_index, "alias": building}})
+    client.indices.update_aliases(actions=actions)
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    return old
+
+
+def _drop_orphaned_builds(client: Elasticsearch) -> None:
+    """Remove indices left by a rebuild that died before its swap (building alias, no live alias)."""
+    live = set(indices_with_alias(client, alias_name()))
+    for name in indices_with_alias(client, building_alias_name()):
+        if name not in live:
+            logger.warning("removing %s, left behind by an interrupted rebuild", name)
+            client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def document_count(client: Elasticsearch | None = None) -> int | None:
+    """Documents behind the alias, or None when the alias does not exist."""
+    client = client or get_client()
+    if not indices_with_alias(client, alias_name()):
+        return None
+    return int(client.count(index=alias_name())["count"])
+
+
+# --- status and check ---------------------------------------------------------------------------
+
+
+@dataclass
+class IndexStatus:
+    """Database versus index, and what is still waiting in the outbox."""
+
+    alias: str
+    indices: list[str]
+    database: dict[str, int]
+    index: dict[str, int]
+    pending: int
+    failing: int
+    oldest_pending: datetime.datetime | None
+    last_error: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def status(*, client: Elasticsearch | None = None, deep: bool = False) -> IndexStatus:
+    """Counts in the database and the index, pending outbox rows; ``deep`` compares every document."""
+    client = client or get_client()
+    database = builders.count_indexable()
+    outbox = IndexOutbox.objects.all()
+    oldest = outbox.order_by("created").first()
+    failing = outbox.filter(attempts__gt=0)
+    last_failed = failing.order_by("-last_attempt_at").first()
+    indices = indices_with_alias(client, alias_name())
+    index_counts: dict[str, int] = {}
+    if indices:
+        response = client.search(index=alias_name(), size=0, aggs={"kinds": {"terms": {"field": "kind", "size": 10}}})
+        index_counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["kinds"]["buckets"]}
+    result = IndexStatus(
+        alias=alias_name(),
+        indices=indices,
+        database=database,
+        index={kind: index_counts.get(kind, 0) for kind in database} | index_counts,
+        pending=outbox.count(),
+        failing=failing.count(),
+        oldest_pending=oldest.created if oldest else None,
+        last_error=last_failed.last_error if last_failed else "",
+    )
+    if not indices:
+        result.problems.append(f"The index is missing: no index behind the alias {alias_name()!r}.")
+        return result
+    for kind, expected in database.items():
+        if result.index.get(kind, 0) != expected:
+            result.problems.append(f"{kind}: {expected} in the database, {result.index.get(kind, 0)} in the index.")
+    stale_before = timezone.now() - datetime.timedelta(minutes=STALE_OUTBOX_MINUTES)
+    stuck = outbox.filter(created__lt=stale_before).count()
+    if stuck:
+        result.problems.append(f"{stuck} index operations have waited more than {STALE_OUTBOX_MINUTES} minutes.")
+    if deep:
+        result.problems.extend(_compare_documents(client))
+    return result
+
+
+def _compare_documents(client: Elasticsearch) -> list[str]:
+    """Pages missing from the index, documents that should not be there, and outdated documents."""
+    expected = {}
+    for indexed in builders.indexed_types():
+        for pk, published in indexed.queryset().values_list("pk", "last_published_at"):
+            expected[pk] = published
+    seen = {}
+    for hit in helpers.scan(client, index=alias_name(), query={"_source": ["published_at"]}, size=1000):
+        seen[int(hit["_id"])] = hit["_source"].get("published_at")
+    problems = []
+    missing = sorted(set(expected) - set(seen))
+    extra = sorted(set(seen) - set(expected))
+    if missing:
+        problems.append(f"{len(missing)} pages missing from the index (e.g. {missing[:5]}).")
+    if extra:
+        problems.append(f"{len(extra)} documents in the index should not be there (e.g. {extra[:5]}).")
+    outdated = [
+        pk
+        for pk, published in expected.items()
+        if pk in seen and published and seen[pk] and datetime.datetime.fromisoformat(seen[pk]) < published
+    ]
+    if outdated:
+        problems.append(
+            f"{len(outdated)} documents are older than their page's last publication (e.g. {outdated[:5]})."
+        )
+    return problems
+
+
+# --- embargoes ----------------------------------------------------------------------------------
+
+EMBARGO_STATE = "embargo_sweep"
+
+
+def lift_embargoes(today: datetime.date | None = None) -> int:
+    """Queue publications whose embargo ended since the last sweep (their full text becomes searchable)."""
+    from django.apps import apps
+
+    today = today or timezone.localdate()
+    try:
+        model = apps.get_model("publications", "PublicationPage")
+    except LookupError:
+        return 0
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(key=EMBARGO_STATE)
+        through = state.value.get("through")
+        pages = model.objects.live().filter(embargo_until__isnull=False, embargo_until__lte=today)
+        if through:
+            pages = pages.filter(embargo_until__gt=datetime.date.fromisoformat(through))
+        count = queue_pages(pages.values_list("pk", flat=True))
+        state.value = {"through": today.isoformat()}
+        state.save(update_fields=["value", "updated"])
+    if count:
+        logger.info("embargo lifted on %d publications; queued for re-indexing", count)
+    return count

@@ -1,0 +1,106 @@
+"""Signal receivers that keep the public index in step with the page tree.
+
+Indexed on publish, unpublish, delete, move, privacy change and when a live page's PDF text or
+transcript changes; never on a draft save. Each receiver only writes outbox rows (in the
+change's transaction); the replay task does the Elasticsearch work after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from search import analysis, indexing
+from search.models import IndexOutbox
+
+logger = logging.getLogger(__name__)
+
+
+def _is_indexed(page: Page) -> bool:
+    from search.builders import indexed_content_type_ids
+
+    return page.content_type_id in indexed_content_type_ids()
+
+
+def _indexed_subtree_ids(page: Page) -> list[int]:
+    from search.builders import indexed_content_type_ids
+
+    return list(
+        Page.objects.descendant_of(page, inclusive=True)
+        .filter(content_type_id__in=indexed_content_type_ids())
+        .values_list("pk", flat=True)
+    )
+
+
+def on_page_published(sender, instance, **kwargs) -> None:
+    """A new revision went live: index it."""
+    if _is_indexed(instance):
+        indexing.queue_pages([instance.pk])
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    """The page is no longer live: remove it."""
+    if _is_indexed(instance):
+        indexing.queue_pages([instance.pk], IndexOutbox.Action.DELETE)
+
+
+def on_page_deleted(sender, instance, **kwargs) -> None:
+    """The page is gone (Wagtail deletes descendants too, each with its own signal)."""
+    if _is_indexed(instance):
+        indexing.queue_pages([instance.pk], IndexOutbox.Action.DELETE)
+
+
+def on_page_moved(sender, instance, **kwargs) -> None:
+    """A move can put pages under (or out from under) a private section, and changes URLs."""
+    indexing.queue_pages(_indexed_subtree_ids(instance))
+
+
+def on_view_restriction_changed(sender, instance, **kwargs) -> None:
+    """Privacy applies to a page and everything below it: re-check the whole subtree."""
+    try:
+        page = Page.objects.get(pk=instance.page_id)
+    except Page.DoesNotExist:  # the restriction goes with its page, whose deletion is handled
+        return
+    indexing.queue_pages(_indexed_subtree_ids(page))
+
+
+def on_content_changed(sender, page, **kwargs) -> None:
+    """New PDF text or a changed transcript on a live page (sent after commit)."""
+    if page.live and _is_indexed(page):
+        indexing.queue_pages([page.pk])
+
+
+def on_taxonomy_changed(sender, instance, **kwargs) -> None:
+    """Editors changed a country, theme or objective: new synonyms, new names on tagged pages."""
+    analysis.clear_caches()
+    from search import taxonomy
+
+    taxonomy.clear_cache()
+    indexing.queue_pages(taxonomy.pages_tagged_with(instance))
+
+
+def connect() -> None:
+    """Wire the receivers (called once from SearchConfig.ready)."""
+    page_published.connect(on_page_published, dispatch_uid="search.page_published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="search.page_unpublished")
+    post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="search.page_deleted")
+    post_page_move.connect(on_page_moved, dispatch_uid="search.page_moved")
+    post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")
+    post_delete.connect(
+        on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_deleted"
+    )
+    from themes.models import Country, GCMObjective, Theme
+
+    for model in (Country, Theme, GCMObjective):
+        post_save.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy_saved.{model.__name__}")
+        post_delete.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy_deleted.{model.__name__}")
+    for module, name in (("publications.signals", "pdf_text_extracted"), ("lectures.signals", "transcript_changed")):
+        try:
+            signal = getattr(__import__(module, fromlist=[name]), name)
+        except (ImportError, AttributeError):
+            logger.warning("%s.%s is not available; the index will not follow it", module, name)
+            continue
+        signal.connect(on_content_changed, dispatch_uid=f"search.{name}")

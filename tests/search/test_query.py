@@ -1,0 +1,137 @@
+"""The query syntax and the text analysis done in Python, checked without a server (to_dict)."""
+
+import json
+
+import pytest
+
+from search import analysis
+from search.query import MAX_QUERY_CHARS, MAX_TERMS, build_query, clean_query, parse_query
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(group):
+    return [term.text for term in group]
+
+
+class TestAnalysis:
+    def test_inflections_and_possessives_share_a_lemma(self):
+        assert analysis.lemmatize_text("Migrants") == analysis.lemmatize_text("migrant") == "migrant"
+        assert analysis.lemmatize_text("migration's") == analysis.lemmatize_text("migrations") == "migration"
+        assert analysis.lemmatize_text("workers' fees") == "worker fee"
+        assert analysis.lemmatize_text("Women migrant workers") == "woman migrant worker"
+
+    def test_words_drop_punctuation_and_keep_unicode_letters(self):
+        assert analysis.words("Pre-departure (PDO), Việt Nam!") == ["pre", "departure", "pdo", "việt", "nam"]
+        assert analysis.words("!!! --- ...") == []
+
+    def test_surface_forms_are_the_spellings_with_the_same_lemma(self):
+        forms = analysis.surface_forms("migrants")
+        assert {"migrant", "migrants", "migrant's", "migrants'"} <= forms
+        assert "migration" not in forms
+        assert {"fee", "fees"} <= analysis.surface_forms("fee")
+
+    def test_synonyms_keep_equivalents_only(self):
+        table = analysis.synonyms()
+        assert "pre departure orientation" in table[("pdo",)]
+        assert "nepal" in table[("nepali",)]
+        assert "nepali" in table[("nepal",)]
+        # A theme's other keywords are evidence for the tagger, not synonyms of each other.
+        assert ("recruitment", "fee") not in table or "decent work" not in table[("recruitment", "fee")]
+
+
+class TestParse:
+    def test_words_must_all_match(self):
+        parsed = parse_query("recruitment fees Nepal")
+        assert [texts(g)[0] for g in parsed.groups] == ["recruitment", "fees", "Nepal"]
+        assert parsed.excluded == []
+
+    def test_phrases_exclusions_and_or(self):
+        parsed = parse_query('"recruitment fees" -Qatar remittances OR wages -"debt bondage"')
+        assert texts(parsed.groups[0]) == ["recruitment fees"] and parsed.groups[0][0].phrase
+        assert texts(parsed.groups[1]) == ["remittances", "wages"]
+        assert [t.text for t in parsed.excluded] == ["Qatar", "debt bondage"]
+        assert parsed.excluded[1].phrase
+
+    def test_synonyms_join_the_group_of_the_term_they_expand(self):
+        parsed = parse_query("PDO Nepali")
+        pdo, nepali = parsed.groups
+        assert pdo[0].text == "PDO" and not pdo[0].expanded
+        assert "pre departure orientation" in texts(pdo)
+        assert "nepal" in texts(nepali)
+        assert "pre departure orientation" in parsed.expansions
+
+    def test_a_spelled_out_term_across_words_is_found_and_expanded(self):
+        parsed = parse_query("pre-departure orientation Nepal")
+        assert parsed.groups[0][0].text == "pre-departure orientation"
+        assert "pdo" in texts(parsed.groups[0])
+        assert len(parsed.groups) == 2
+
+    def test_stop_words_are_not_required_unless_alone(self):
+        assert [texts(g)[0] for g in parse_query("return of the workers").groups] == ["return", "workers"]
+        assert texts(parse_query("the").groups[0]) == ["the"]
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            '"unbalanced quote',
+            'recruitment "fees',
+            "((brackets] {everywhere",
+            "-",
+            "- - -",
+            "OR OR",
+            "OR recruitment OR",
+            "AND NOT",
+            '""',
+            '-""',
+            "\x00\x01\x1b[31mrecruitment\x7f\u200b\ufeff",
+            "x" * 5000,
+            "fees " * 1000,
+            "*** ??? \\ / :",
+            "recruitment^10 title:fees~2",
+        ],
+    )
+    def test_malformed_input_never_raises_and_builds_valid_json(self, raw):
+        parsed = parse_query(raw)
+        query = build_query(parsed).to_dict()
+        assert json.dumps(query)
+        assert len(parsed.raw) <= MAX_QUERY_CHARS
+        assert len(parsed.positive_terms) + len(parsed.excluded) <= MAX_TERMS * 2
+
+    def test_control_characters_are_removed(self):
+        assert clean_query("a\x00b\tc\n\x1bd") == "a b c d"
+
+    def test_lone_minus_and_or_are_ignored(self):
+        parsed = parse_query("- OR OR fees -")
+        assert [texts(g) for g in parsed.groups] == [["fees"]]
+        assert parsed.excluded == []
+
+
+class TestBuild:
+    def test_empty_query_matches_everything(self):
+        assert build_query(parse_query("")).to_dict() == {"match_all": {}}
+
+    def test_each_group_must_match_somewhere_including_the_pages(self):
+        query = build_query(parse_query("recruitment fees")).to_dict()["bool"]
+        assert len(query["must"]) == 2
+        first = json.dumps(query["must"][0])
+        assert '"title_lemma^6"' in first and '"pages.text_lemma": "recruitment"' in first
+
+    def test_lemmas_are_queried_and_originals_rewarded(self):
+        must = build_query(parse_query("Migrants")).to_dict()["bool"]["must"][0]["bool"]["should"]
+        assert must[0]["multi_match"]["query"] == "migrant"
+        assert must[1]["multi_match"]["query"] == "Migrants"
+
+    def test_exclusions_go_to_must_not(self):
+        query = build_query(parse_query("fees -Qatar")).to_dict()["bool"]
+        assert "qatar" in json.dumps(query["must_not"])
+        assert "qatar" not in json.dumps(query["must"])
+
+    def test_title_boost_and_passages_with_highlights(self):
+        query = build_query(parse_query("recruitment fees")).to_dict()["bool"]
+        boost, passages = query["should"]
+        assert boost["match_phrase"]["title_lemma"]["query"] == "recruitment fee"
+        inner = passages["nested"]["inner_hits"]
+        assert inner["highlight"]["encoder"] == "html"
+        highlight_terms = json.dumps(inner["highlight"]["fields"]["pages.text"]["highlight_query"])
+        assert '"fees"' in highlight_terms and '"fee"' in highlight_terms
