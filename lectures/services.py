@@ -143,12 +143,13 @@ def _email_after_commit(registration_id: int, kind: str) -> None:
 
 def register(lecture_id: int, details: RegistrantDetails, *, now: datetime | None = None) -> RegistrationResult:
     """Give the person a seat, or a place on the waiting list when the lecture is full; idempotent per email."""
-    now = now or timezone.now()
     if not details.consent:
         raise RegistrationError("consent_missing")
     email = normalise_email(details.email)
     with transaction.atomic():
         lecture = _lock_lecture(lecture_id)
+        # Stamped after the lock is held, so the waiting list's order is the order of joining it.
+        now = now or timezone.now()
         if not lecture.live:
             raise RegistrationError("lecture_not_found")
         state = _state(lecture)
@@ -213,12 +214,12 @@ def _validate(registration: Registration) -> None:
 
 def cancel(registration_id: int, *, now: datetime | None = None) -> list[int]:
     """Cancel a registration; a freed seat goes to the waiting list. Returns the promoted registrations' ids."""
-    now = now or timezone.now()
     lecture_id = Registration.objects.filter(pk=registration_id).values_list("lecture_id", flat=True).first()
     if lecture_id is None:
         raise RegistrationError("registration_not_found")
     with transaction.atomic():
         lecture = _lock_lecture(lecture_id)
+        now = now or timezone.now()  # after the lock: promotions are stamped in the order they happen
         registration = Registration.objects.get(pk=registration_id)
         if registration.anonymised_at:
             raise RegistrationError("anonymised")
@@ -277,9 +278,8 @@ def registration_from_token(token: str, *, salt: str = CANCEL_SALT) -> Registrat
 
 def cancel_by_token(token: str, *, now: datetime | None = None) -> Registration:
     """Cancel the registration a link in an email names; the link expires when the lecture ends."""
-    now = now or timezone.now()
     registration = registration_from_token(token)
-    if registration.lecture.has_ended(now):
+    if registration.lecture.has_ended(now or timezone.now()):
         raise RegistrationError("link_expired")
     cancel(registration.pk, now=now)
     registration.refresh_from_db()
