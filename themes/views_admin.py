@@ -1,8 +1,7 @@
 """Admin views behind the suggestions panel's accept and reject buttons (POST only)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,7 +23,8 @@ _OUTCOMES = {
 def _decide(request: HttpRequest, page_id: int, family: str, code: str, decision: str) -> HttpResponse:
     page = get_object_or_404(Page, pk=page_id).specific
     if not page.permissions_for_user(request.user).can_edit():
-        raise PermissionDenied
+        # A plain 403: Wagtail would turn PermissionDenied into a redirect to the dashboard.
+        return HttpResponseForbidden("You may not edit this page, so you cannot change its tags.")
     edit_url = reverse("wagtailadmin_pages:edit", args=[page_id]) + f"#{PANEL_ANCHOR}"
     lock = page.get_lock()
     if lock is not None and lock.for_user(request.user):

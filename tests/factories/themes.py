@@ -86,8 +86,8 @@ def publication(
     publish: bool = True,
     **fields,
 ):
-    """A publication page (with one revision, published unless publish=False)."""
-    from publications.models import PublicationPage
+    """A publication page with one author (with one revision, published unless publish=False)."""
+    from publications.models import Author, PublicationAuthor, PublicationPage
 
     page = PublicationPage(
         title=title,
@@ -98,6 +98,8 @@ def publication(
         live=False,
         **fields,
     )
+    author, _created = Author.objects.get_or_create(name="Sunita Rai", affiliation="Kathmandu Labour Studies Centre")
+    page.publication_authors.add(PublicationAuthor(author=author, sort_order=0))
     index.add_child(instance=page)
     revision = page.save_revision()
     if publish:
