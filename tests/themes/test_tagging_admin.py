@@ -325,4 +325,4 @@ def test_a_bad_taxonomy_edit_saves_nothing_and_retags_nothing(db, admin_client, 
         response = admin_client.post(url, {"name": "", "slug": "not a slug!", "description": "", "keywords": "x"})
     assert response.status_code == 200  # the form again, with errors
     assert Theme.objects.get(pk=theme.pk).keywords == theme.keywords
-    assert not any(isinstance(c, services._RetagAllOnCommit) for c in callbacks)
+    assert not any(isinstance(c, services.RetagAllOnCommit) for c in callbacks)
