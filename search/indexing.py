@@ -10,10 +10,12 @@ twice, out of order or after a long outage is always safe. Documents carry an ex
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
-import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -33,9 +35,6 @@ ELASTICSEARCH_ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
 OUTBOX_BATCH = 200
 STALE_OUTBOX_MINUTES = 10
 
-_scheduled = threading.local()
-
-
 # --- queueing (called from signal receivers, inside the change's transaction) -------------------
 
 
@@ -45,15 +44,17 @@ def queue_pages(page_ids: Iterable[int], action: str = IndexOutbox.Action.INDEX)
     if not ids:
         return 0
     IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pid, action=action) for pid in ids])
-    if not getattr(_scheduled, "pending", False):
-        _scheduled.pending = True
-        transaction.on_commit(_enqueue_replay)
+    transaction.on_commit(_enqueue_replay)
     return len(ids)
 
 
 def _enqueue_replay() -> None:
-    _scheduled.pending = False
     from search.tasks import process_outbox
+
+    # A transaction that touched many pages registers many callbacks; once a replay has run (or
+    # while nothing is pending) the rest have nothing to do.
+    if not IndexOutbox.objects.exists():
+        return
 
     try:
         process_outbox.enqueue()
@@ -265,20 +266,14 @@ def rebuild(
     report = RebuildReport(index=name)
     source = documents if documents is not None else builders.iter_all_documents()
     try:
-        for ok, item in helpers.parallel_bulk(
-            client,
-            _actions_from(source, name, version),
-            thread_count=max(1, threads),
-            chunk_size=chunk_size,
-            max_chunk_bytes=20 * 1024 * 1024,
-            raise_on_error=False,
-        ):
-            action, result = next(iter(item.items()))
-            if ok or _item_ok(action, result):
-                report.documents += 1
-            else:
-                report.errors[int(result["_id"])] = str(result.get("error"))[:500]
-            if on_chunk and (report.documents + len(report.errors)) % chunk_size == 0:
+        for results in _bulk_pipeline(client, _actions_from(source, name, version), chunk_size, threads):
+            for ok, item in results:
+                action, result = next(iter(item.items()))
+                if ok or _item_ok(action, result):
+                    report.documents += 1
+                else:
+                    report.errors[int(result["_id"])] = str(result.get("error"))[:500]
+            if on_chunk:
                 on_chunk(report.documents)
         client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
         client.indices.refresh(index=name)
@@ -290,10 +285,39 @@ def rebuild(
     # database, so the new index has their changes: no need to replay them.
     IndexOutbox.objects.filter(last_attempt_at__lt=started).delete()
     report.seconds = time.perf_counter() - clock
-    if on_chunk:
-        on_chunk(report.documents)
     logger.info("search index rebuilt: %s, %d documents in %.1f s", name, report.documents, report.seconds)
     return report
+
+
+def _bulk_pipeline(
+    client: Elasticsearch, actions: Iterator[dict], chunk_size: int, threads: int
+) -> Iterator[list[tuple[bool, dict]]]:
+    """Send actions in chunks, yielding each chunk's results in order.
+
+    Documents are built here, in the calling thread (it owns the database connection); with
+    ``threads`` > 1 up to that many chunks are in flight to Elasticsearch meanwhile.
+    """
+
+    def send(chunk: list[dict]) -> list[tuple[bool, dict]]:
+        return list(
+            helpers.streaming_bulk(
+                client, chunk, chunk_size=len(chunk), max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False
+            )
+        )
+
+    chunks = iter(lambda: list(itertools.islice(actions, chunk_size)), [])
+    if threads <= 1:
+        for chunk in chunks:
+            yield send(chunk)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="search-rebuild") as pool:
+        in_flight: deque = deque()
+        for chunk in chunks:
+            in_flight.append(pool.submit(send, chunk))
+            if len(in_flight) >= threads:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 def _actions_from(source: Iterable[tuple[int, dict]], index: str, version: int) -> Iterator[dict]:

@@ -1,0 +1,122 @@
+"""Operate the public search index: rebuild without downtime, status, check, outbox replay."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from search import builders, indexing
+from search.documents import alias_name
+from search.indexing import ELASTICSEARCH_ERRORS
+
+
+class Command(BaseCommand):
+    help = (
+        "Manage the public search index. --rebuild fills a new index and swaps the alias (search keeps "
+        "working meanwhile); --status compares the database with the index; --check exits non-zero when "
+        "the index is missing or out of date; --process-outbox replays pending index operations; "
+        "--lift-embargoes queues publications whose embargo has ended."
+    )
+
+    def add_arguments(self, parser) -> None:
+        actions = parser.add_mutually_exclusive_group(required=True)
+        actions.add_argument("--rebuild", action="store_true", help="Build a new index and move the alias to it.")
+        actions.add_argument("--status", action="store_true", help="Documents in the database and the index.")
+        actions.add_argument("--check", action="store_true", help="Exit with status 1 when the index is stale.")
+        actions.add_argument("--process-outbox", action="store_true", help="Replay pending index operations now.")
+        actions.add_argument("--lift-embargoes", action="store_true", help="Queue publications whose embargo ended.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="With --rebuild: only when the alias is missing or the index has no documents.",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="With --rebuild: no progress bar.")
+
+    def handle(self, *args, **options) -> None:
+        if options["if_empty"] and not options["rebuild"]:
+            raise CommandError("--if-empty only goes with --rebuild.")
+        try:
+            if options["rebuild"]:
+                self.rebuild(if_empty=options["if_empty"], progress=not options["no_progress"])
+            elif options["status"]:
+                self.show_status(deep=False)
+            elif options["check"]:
+                self.check()
+            elif options["process_outbox"]:
+                self.process_outbox()
+            else:
+                count = indexing.lift_embargoes()
+                self.stdout.write(f"{count} publications queued for re-indexing (embargo ended).")
+        except ELASTICSEARCH_ERRORS as exc:
+            raise CommandError(
+                f"Elasticsearch is not available ({exc.__class__.__name__}: {str(exc)[:200]}). "
+                "Start it with `scripts/elasticsearch start` or set ELASTICSEARCH_URL."
+            ) from exc
+
+    def rebuild(self, *, if_empty: bool, progress: bool) -> None:
+        if if_empty:
+            count = indexing.document_count()
+            if count:
+                self.stdout.write(f"The index {alias_name()!r} has {count} documents; nothing to do.")
+                return
+        total = sum(builders.count_indexable().values())
+        bar = tqdm(total=total, unit="doc", desc="Indexing", file=self.stderr, disable=not progress, leave=True)
+        sent = 0
+
+        def advance(done: int) -> None:
+            nonlocal sent
+            bar.update(done - sent)
+            sent = done
+
+        try:
+            report = indexing.rebuild(on_chunk=advance)
+        finally:
+            bar.close()
+        from search.tasks import schedule_embargo_sweep
+
+        schedule_embargo_sweep()
+        removed = f"; removed {', '.join(report.removed)}" if report.removed else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {report.documents} documents into {report.index} in {report.seconds:.1f} s "
+                f"({report.docs_per_second:.0f} documents/s); the alias {alias_name()!r} points to it{removed}."
+            )
+        )
+        if report.errors:
+            sample = "; ".join(f"page {pk}: {error}" for pk, error in list(report.errors.items())[:5])
+            raise CommandError(f"{len(report.errors)} documents were refused: {sample}")
+
+    def show_status(self, *, deep: bool) -> indexing.IndexStatus:
+        status = indexing.status(deep=deep)
+        self.stdout.write(f"Alias: {status.alias} -> {', '.join(status.indices) or '(missing)'}")
+        for kind in sorted(set(status.database) | set(status.index)):
+            self.stdout.write(
+                f"  {kind}: {status.database.get(kind, 0)} in the database, {status.index.get(kind, 0)} in the index"
+            )
+        self.stdout.write(f"Outbox: {status.pending} pending, {status.failing} failed at least once")
+        if status.oldest_pending:
+            self.stdout.write(f"  oldest pending since {status.oldest_pending:%Y-%m-%d %H:%M:%S %Z}")
+        if status.last_error:
+            self.stdout.write(f"  last error: {status.last_error}")
+        for problem in status.problems:
+            self.stdout.write(self.style.WARNING(f"Problem: {problem}"))
+        if status.ok:
+            self.stdout.write(self.style.SUCCESS("The index is up to date."))
+        return status
+
+    def check(self) -> None:
+        status = self.show_status(deep=True)
+        if not status.ok:
+            raise CommandError(
+                "The search index is missing or out of date; run `manage.py search_index --rebuild`.", returncode=1
+            )
+
+    def process_outbox(self) -> None:
+        report = indexing.replay_outbox()
+        if indexing.document_count() is not None:
+            indexing.refresh()  # so that a --status or --check right after sees the result
+        self.stdout.write(
+            f"Outbox: {report.synced} pages synced, {report.failed} failed, {report.remaining} still pending."
+        )
+        if report.error:
+            self.stdout.write(self.style.WARNING(f"Last error: {report.error}"))
