@@ -24,12 +24,21 @@ def country_choices() -> list[tuple[str, str]]:
 class RegistrationForm(forms.Form):
     """A place at a lecture: who you are, how to reach you, and your consent."""
 
-    name = forms.CharField(max_length=200, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        max_length=200,
+        label="Full name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please give your name."},
+    )
     email = forms.EmailField(
         max_length=254,
         label="Email address",
         help_text="We send your confirmation and calendar invitation here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please give your email address.",
+            "invalid": "Enter a valid email address, like name@example.org.",
+        },
     )
     organisation = forms.CharField(
         max_length=200,
@@ -38,7 +47,11 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     country = forms.ChoiceField(choices=country_choices, required=False, label="Country you work in (optional)")
-    role = forms.ChoiceField(choices=[("", "Choose one"), *Role.choices], label="Which best describes you?")
+    role = forms.ChoiceField(
+        choices=[("", "Choose one"), *Role.choices],
+        label="Which best describes you?",
+        error_messages={"required": "Please choose what best describes you."},
+    )
     accessibility_needs = forms.CharField(
         max_length=2000,
         required=False,
@@ -61,7 +74,7 @@ class RegistrationForm(forms.Form):
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError("Please give your name.")
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
         return name
 
     def details(self) -> RegistrantDetails:

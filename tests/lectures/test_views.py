@@ -169,9 +169,9 @@ class TestRegistrationForm:
         ("changes", "expected"),
         [
             ({"email": "not-an-email"}, "valid email"),
-            ({"email": ""}, "This field is required"),
+            ({"email": ""}, "Please give your email address"),
             ({"name": "x" * 10_000}, "at most 200 characters"),
-            ({"name": "   "}, "This field is required"),
+            ({"name": "   "}, "Please give your name"),
             ({"consent": None}, "Please agree"),
             ({"role": "astronaut"}, "Select a valid choice"),
             ({"country": "XX"}, "Select a valid choice"),
