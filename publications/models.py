@@ -98,10 +98,10 @@ class Author(index.Indexed, models.Model):
     )
     orcid = models.CharField(
         "ORCID iD",
-        max_length=19,
+        max_length=40,  # room for a pasted https://orcid.org/ link; clean() stores the bare 19 characters
         blank=True,
         validators=[validate_orcid],
-        help_text="Optional, e.g. 0000-0002-1825-0097. The check digit is verified.",
+        help_text="Optional, e.g. 0000-0002-1825-0097 or its orcid.org link. The check digit is verified.",
     )
 
     panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("country"), FieldPanel("orcid")]

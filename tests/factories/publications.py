@@ -110,3 +110,56 @@ def _author_link(author: Author, position: int):
     from publications.models import PublicationAuthor
 
     return PublicationAuthor(author=author, sort_order=position)
+
+
+def form_fields(html: bytes | str, form_selector: str = "form#page-edit-form") -> dict[str, list[str]]:
+    """What a browser would submit from a form: every named field's current values (no buttons)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    form = soup.select_one(form_selector)
+    if form is None:
+        raise AssertionError(f"No form matches {form_selector!r}")
+    data: dict[str, list[str]] = {}
+    for element in form.select("input[name], select[name], textarea[name]"):
+        name = element["name"]
+        if element.name == "input":
+            kind = element.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                continue
+            if kind in {"checkbox", "radio"} and not element.has_attr("checked"):
+                continue
+            data.setdefault(name, []).append(element.get("value", "on" if kind in {"checkbox", "radio"} else ""))
+        elif element.name == "select":
+            chosen = [o.get("value", o.get_text()) for o in element.select("option[selected]")]
+            if not chosen and not element.has_attr("multiple"):
+                first = element.select_one("option")
+                chosen = [first.get("value", first.get_text())] if first else []
+            data.setdefault(name, []).extend(chosen)
+        else:
+            data.setdefault(name, []).append(element.get_text())
+    return data
+
+
+def page_form(client, url: str, changes: dict, *, action: str | None = None) -> dict:
+    """GET a Wagtail page form, apply changes (None deletes a field) and return POST data for it."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    data = form_fields(response.content)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value if isinstance(value, list) else [str(value)]
+    if action:
+        data[action] = ["1"]
+    return data
+
+
+def form_errors(response) -> str:
+    """The error messages a Wagtail admin form shows, to explain a failed POST in an assertion."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    found = soup.select(".error-message, .w-field__errors, .help-critical, .errorlist, [role=alert]")
+    return " | ".join(" ".join(el.get_text(" ", strip=True).split()) for el in found) or "(no messages)"

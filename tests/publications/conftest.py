@@ -1,6 +1,9 @@
 """Fixtures of the publications tests: an index under the home page, authors, a PDF document."""
 
+import contextlib
+
 import pytest
+from django.db import transaction
 
 from tests.factories.publications import AuthorFactory, make_document, make_index
 
@@ -20,3 +23,15 @@ def author(db):
 @pytest.fixture
 def pdf_document(db):
     return make_document()
+
+
+@contextlib.contextmanager
+def rolled_back_after_module(django_db_blocker):
+    """Build data once for a module inside a transaction that is rolled back at the end.
+
+    Each test's own transaction nests inside it as a savepoint (as Django's setUpTestData does),
+    so tests still cannot see each other's changes.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
