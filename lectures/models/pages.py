@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -141,6 +141,12 @@ class LecturePage(Page):
     slides = models.ForeignKey(
         "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    related_publications = ParentalManyToManyField(
+        "publications.PublicationPage",
+        blank=True,
+        related_name="related_lectures",
+        help_text="Papers and briefs the lecture draws on; only published ones are shown.",
+    )
     transcript = models.TextField(
         blank=True,
         help_text="Start each passage with its time in the recording, e.g. [00:01:23] …, or paste a WebVTT file.",
@@ -166,6 +172,7 @@ class LecturePage(Page):
             [FieldPanel("recording_file"), FieldPanel("recording_url"), FieldPanel("slides"), FieldPanel("transcript")],
             heading="After the lecture",
         ),
+        FieldPanel("related_publications"),
         MultiFieldPanel(
             [
                 InlinePanel("country_tags", label="Countries"),

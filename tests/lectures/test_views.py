@@ -295,3 +295,16 @@ class TestCalendars:
         assert client.get(f"/lectures/{draft.pk}/calendar.ics").status_code == 404
         assert client.get("/lectures/999999/calendar.ics").status_code == 404
         assert client.get(f"/lectures/{lecture.pk}/transcript.vtt").status_code == 404  # no transcript
+
+
+def test_related_publications_show_only_published_ones(client, site_root):
+    from tests.factories.publications import make_index, make_publication
+
+    publications = make_index(site_root)
+    published = make_publication(publications, title="Fees brief")
+    draft = make_publication(publications, title="Unfinished draft", live=False)
+    lecture = make_lecture()
+    lecture.related_publications.set([published, draft])
+    lecture.save()
+    html = client.get(lecture.url).content.decode()
+    assert "Fees brief" in html and "Unfinished draft" not in html
