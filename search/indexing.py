@@ -51,9 +51,9 @@ def queue_pages(page_ids: Iterable[int], action: str = IndexOutbox.Action.INDEX)
 def _enqueue_replay() -> None:
     from search.tasks import process_outbox
 
-    # A transaction that touched many pages registers many callbacks; once a replay has run (or
-    # while nothing is pending) the rest have nothing to do.
-    if not IndexOutbox.objects.exists():
+    # A transaction that touched many pages registers many callbacks; once a replay has run, the
+    # rest have nothing new to do (rows that failed wait for the retry or the periodic replay).
+    if not IndexOutbox.objects.filter(attempts=0).exists():
         return
 
     try:
