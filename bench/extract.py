@@ -1,0 +1,185 @@
+"""Benchmark PDF text extraction against pdftotext (poppler) on a folder of PDFs.
+
+    python bench/extract.py [FOLDER] [--workers N] [--json]
+
+The pipeline runs exactly as the extraction task runs it: `extract_many` with the production
+limits (settings when Django is configured, otherwise the same defaults). pdftotext runs one file
+at a time as the reference. Three passes:
+
+1. pipeline over every file: outcome counts and peak memory of the worker processes;
+2. pdftotext over every file, each timed, with the same time limit;
+3. pipeline again, timed, over the files both could read (pipeline "done", pdftotext exit 0),
+   so a file one of them rejects or gives up on does not count for or against either.
+
+Pages per second are the pipeline's page counts over each tool's wall-clock time on that set.
+With --json the last line of output is one JSON object with the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from tqdm import tqdm
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from publications.extraction import ExtractionLimits, ExtractionResult, extract_many  # noqa: E402
+
+DEFAULT_FOLDER = PROJECT_ROOT / ".." / "shared" / "pdf-corpus"
+PDFTOTEXT = "/usr/bin/pdftotext"
+
+
+def production_limits() -> tuple[ExtractionLimits, str]:
+    """The limits the extraction task uses: Django settings if they load, else the same defaults."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        try:
+            import django
+
+            django.setup()
+            return ExtractionLimits.from_settings(), f"settings {os.environ['DJANGO_SETTINGS_MODULE']}"
+        except Exception as exc:  # the bench should still run while settings are being written
+            print(f"(Django settings not usable: {exc}; using the defaults)", file=sys.stderr)
+    return ExtractionLimits(), "defaults"
+
+
+class PeakRss:
+    """Samples the high-water RSS (VmHWM) of this process's descendants while a pass runs."""
+
+    def __init__(self, interval_s: float = 0.2) -> None:
+        self.interval_s = interval_s
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._sample()
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def _sample(self) -> None:
+        for child in psutil.Process().children(recursive=True):
+            try:
+                with open(f"/proc/{child.pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                            break
+            except OSError:
+                continue  # the worker ended between listing and reading
+
+
+def run_pipeline(
+    files: list[Path], limits: ExtractionLimits, workers: int | None, label: str
+) -> tuple[dict[Path, ExtractionResult], float, int]:
+    """Extract every file with extract_many; return results, wall seconds and peak worker RSS (KiB)."""
+    results: dict[Path, ExtractionResult] = {}
+    with PeakRss() as peak, tqdm(total=len(files), desc=label, unit="file") as bar:
+        started = time.perf_counter()
+        for path, result in extract_many(files, limits, workers=workers):
+            results[path] = result
+            bar.update()
+        elapsed = time.perf_counter() - started
+    return results, elapsed, peak.peak_kb
+
+
+def run_pdftotext(files: list[Path], timeout_s: float) -> dict[Path, tuple[bool, int, float]]:
+    """pdftotext one file at a time: (read it, pages, seconds) per file."""
+    outcomes: dict[Path, tuple[bool, int, float]] = {}
+    for path in tqdm(files, desc="pdftotext", unit="file"):
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                [PDFTOTEXT, "-q", "-enc", "UTF-8", str(path), "-"],
+                capture_output=True,
+                timeout=timeout_s,
+                check=False,
+            )
+            ok, pages = done.returncode == 0, done.stdout.count(b"\f")
+        except subprocess.TimeoutExpired:
+            ok, pages = False, 0
+        outcomes[path] = (ok, pages, time.perf_counter() - started)
+    return outcomes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the headline figures")
+    args = parser.parse_args()
+
+    folder = args.folder.resolve()
+    files = sorted(p for p in folder.glob("*.pdf") if p.is_file())
+    if not files:
+        print(f"No PDFs in {folder}", file=sys.stderr)
+        return 1
+    limits, source = production_limits()
+    workers = args.workers or len(os.sched_getaffinity(0))
+    print(f"{len(files)} PDFs in {folder}")
+    print(
+        f"limits ({source}): {limits.timeout_s:g} s, {limits.memory_mb} MB address space, "
+        f"{limits.max_bytes // (1024 * 1024)} MB files; {workers} workers on {os.cpu_count()} cores"
+    )
+
+    survey, survey_s, survey_peak_kb = run_pipeline(files, limits, args.workers, "pipeline, all files")
+    # Every worker has been joined by now, so this is the largest of them (Linux: KiB).
+    children_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    outcomes = collections.Counter(
+        result.status if result.status == "done" else f"failed/{result.reason}" for result in survey.values()
+    )
+    print(f"pipeline, all files: {survey_s:.1f} s; " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+
+    reference = run_pdftotext(files, limits.timeout_s)
+    both = [p for p in files if survey[p].status == "done" and reference[p][0]]
+    if not both:
+        print("No file was read by both", file=sys.stderr)
+        return 1
+    _timed, pipeline_s, timed_peak_kb = run_pipeline(both, limits, args.workers, "pipeline, timed")
+    reference_s = sum(reference[p][2] for p in both)
+    pages = sum(survey[p].page_count for p in both)
+    mismatched = sum(1 for p in both if survey[p].page_count != reference[p][1])
+
+    pipeline_rate = pages / pipeline_s
+    reference_rate = pages / reference_s
+    ratio = pipeline_rate / reference_rate
+    peak_rss_mb = max(survey_peak_kb, timed_peak_kb, children_peak_kb) / 1024
+    print()
+    print(f"compared on {len(both)} files read by both ({pages} pages; page counts differ on {mismatched})")
+    print(f"  pipeline   {pipeline_s:8.1f} s  {pipeline_rate:8.1f} pages/s  ({workers} workers)")
+    print(f"  pdftotext  {reference_s:8.1f} s  {reference_rate:8.1f} pages/s  (one file at a time)")
+    print(f"  ratio      {ratio:8.3f}  (pipeline / pdftotext; target >= 0.333)")
+    print(f"  peak RSS of a worker: {peak_rss_mb:.0f} MB (target < 1024 MB)")
+    if args.json:
+        figures = {
+            "pages": pages,
+            "pages_per_s": round(pipeline_rate, 2),
+            "reference_pages_per_s": round(reference_rate, 2),
+            "ratio": round(ratio, 4),
+            "peak_rss_mb": round(peak_rss_mb, 1),
+        }
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
