@@ -46,7 +46,7 @@ def remember_vocabulary_before_save(sender, instance, raw: bool = False, **kwarg
 
 def vocabulary_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     """post_save on a taxonomy model: retag everything if what the tagger reads changed."""
-    if raw or getattr(instance, "_themes_added_by_tagger", False):
+    if raw:
         return
     before = getattr(instance, "_themes_vocabulary_before", None)
     if created or before is None or before != _vocabulary_values(instance):

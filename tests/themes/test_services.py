@@ -43,6 +43,12 @@ def index(site_root):
 
 
 @pytest.fixture
+def admin_client_for_services(client):
+    client.force_login(factories.superuser())
+    return client
+
+
+@pytest.fixture
 def enqueued():
     """Names of the tasks enqueued while the test runs."""
     names: list[str] = []
@@ -228,14 +234,50 @@ def test_the_tagger_drops_its_own_tags_it_no_longer_finds(index):
     assert ("country", "NP") in live_tags(page)
 
 
-def test_an_iso_country_outside_the_taxonomy_is_added_when_found(index):
+def test_an_iso_country_outside_the_taxonomy_is_suggested_and_added_when_an_editor_accepts_it(
+    index, django_capture_on_commit_callbacks
+):
     assert not Country.objects.filter(alpha2="KE").exists()
-    page = factories.publication(
-        index, slug="kenya", title="Kenyan workers in Qatar", abstract="Workers from Kenya in Qatar and from Kenya."
-    )
+    text = "Workers from Kenya in Qatar and from Kenya."
+    page = factories.publication(index, slug="kenya", title="Kenyan workers in Qatar", abstract=text)
+    other = factories.publication(index, slug="kenya-too", title="Domestic workers from Kenya", abstract=text)
     services.tag_page(page.pk)
+    services.tag_page(other.pk)
+
+    # Suggested with its evidence, but the taxonomy does not grow by itself.
+    assert TagSuggestion.objects.filter(page=page, family="country", code="KE").exists()
+    assert not Country.objects.filter(alpha2="KE").exists()
+    assert ("country", "KE") not in live_tags(page) and ("country", "QA") in live_tags(page)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_tag(page.pk, "country", "KE", TagDecision.Decision.ACCEPTED, None)
+
     assert Country.objects.get(alpha2="KE").alpha3 == "KEN"
-    assert ("country", "KE") in live_tags(page)
+    assert live_tags(page)[("country", "KE")] == TagSource.EDITOR
+    # A new country is a vocabulary change: the other page mentioning it is retagged.
+    assert live_tags(other)[("country", "KE")] == TagSource.TAGGER
+
+
+def test_tags_of_a_deleted_taxonomy_term_leave_the_page_at_the_retag(
+    index, admin_client_for_services, django_capture_on_commit_callbacks
+):
+    page = factories.publication(index, slug="deleted-term", title="A study", abstract=NEPAL_ABSTRACT)
+    services.tag_page(page.pk)
+    page = type(page).objects.get(pk=page.pk)
+    draft = page.get_latest_revision_as_object()
+    draft.abstract += " A draft sentence."
+    draft.save_revision()  # the tags now also live in a draft revision, which keeps the deleted id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Theme.objects.get(slug="fair-recruitment").delete()
+
+    version = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert not services.has_dangling_tags(version)
+    assert [row.theme_id for row in version.theme_tags.all()] == []
+    # The editor can still open and save the page.
+    url = f"/admin/pages/{page.pk}/edit/"
+    data = factories.read_form(admin_client_for_services.get(url).content.decode())
+    assert admin_client_for_services.post(url, data).status_code == 302
 
 
 # --- Texts the tagger reads --------------------------------------------------------------------

@@ -8,7 +8,9 @@ in the recording instead of a page number).
 
 Every run replaces the page's TagSuggestion rows (score and evidence per label) and then brings
 the applied tags (the page's ``country_tags`` / ``theme_tags`` / ``gcm_tags`` rows with
-``source="tagger"``) in line with the suggestions above the threshold.
+``source="tagger"``) in line with the suggestions above the threshold. An ISO country outside the
+taxonomy is suggested but not applied until an editor accepts it (which adds it to the taxonomy
+and so retags every page); the tagger never grows the taxonomy on its own.
 
 How tags are written (Wagtail edits pages through revisions, and the editor shows the latest):
 
@@ -39,6 +41,7 @@ from themes.services.pages import (
     current_tags,
     decisions_for,
     family_spec,
+    has_dangling_tags,
     is_taggable,
     resolve_label,
     taggable_page,
@@ -87,6 +90,7 @@ __all__ = [
     "enqueue_tagging",
     "evidence_json",
     "family_spec",
+    "has_dangling_tags",
     "is_taggable",
     "plan_tagger_changes",
     "record_editor_changes",

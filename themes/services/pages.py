@@ -111,6 +111,15 @@ def current_tags(page: Page) -> dict[TagKey, str]:
     return tags
 
 
+def has_dangling_tags(page: Page) -> bool:
+    """True when this version of the page has tag rows whose taxonomy term has been deleted."""
+    for spec in FAMILIES.values():
+        ids = {getattr(row, f"{spec.field}_id") for row in getattr(page, spec.relation).all()}
+        if len(codes_by_label_id(spec, ids)) < len(ids - {None}):
+            return True
+    return False
+
+
 def decisions_for(page_id: int) -> dict[TagKey, str]:
     """Editors' decisions on the page's labels: (family, code) -> accepted | rejected."""
     return {
@@ -155,7 +164,11 @@ def tagging_input(page: Page) -> TaggingInput:
 
 
 def resolve_label(family: str, code: str, *, create_country: bool = False) -> models.Model:
-    """The taxonomy object for a label; ISO countries outside the taxonomy are added on request."""
+    """The taxonomy object for a label; an ISO country outside the taxonomy is added on request.
+
+    Only an editor's accept asks for that: the tagger suggests such countries but never grows the
+    taxonomy by itself, so a country editors deleted does not come back at the next retag.
+    """
     spec = family_spec(family)
     code = spec.normalise(code)
     if spec.family == Family.GCM_OBJECTIVE and not code.isdigit():
@@ -182,8 +195,6 @@ def _add_iso_country(alpha2: str) -> Country | None:
         name=getattr(record, "common_name", None) or record.name,
         iso_name=record.name,
     )
-    # The tagger already knew the ISO names, so this is no vocabulary change worth a retag.
-    country._themes_added_by_tagger = True
     country.save()
-    logger.info("Added %s (%s) to the taxonomy: the tagger found it in a document", country.name, alpha2)
+    logger.info("Added %s (%s) to the taxonomy: an editor accepted it for a page", country.name, alpha2)
     return country

@@ -21,6 +21,7 @@ from themes.services.pages import (
     current_tags,
     decisions_for,
     family_spec,
+    has_dangling_tags,
     resolve_label,
     taggable_page,
     taggable_page_ids,
@@ -120,15 +121,20 @@ def plan_tagger_changes(
 
 
 def _apply_plan(page: Page, plan: TagPlan, labels: Mapping[TagKey, models.Model]) -> None:
-    """Change the page's tag rows in memory (modelcluster); saving is _save_tags' job."""
+    """Change the page's tag rows in memory (modelcluster); saving is _save_tags' job.
+
+    Rows pointing at a taxonomy term that was deleted go too: revisions keep them after the
+    database rows are gone, and the page editor would refuse to save them.
+    """
     for family, spec in FAMILIES.items():
         manager = getattr(page, spec.relation)
         rows = list(manager.all())
         codes = codes_by_label_id(spec, (getattr(row, f"{spec.field}_id") for row in rows))
         kept = []
         for row in rows:
-            key = (family, codes.get(getattr(row, f"{spec.field}_id"), ""))
-            if key in plan.remove:
+            code = codes.get(getattr(row, f"{spec.field}_id"))
+            key = (family, code or "")
+            if code is None or key in plan.remove:
                 continue
             if key in plan.promote:
                 row.source = TagSource.EDITOR
@@ -220,11 +226,12 @@ def tag_page(page_id: int, *, vocabulary: Vocabulary | None = None, dry_run: boo
         for key, score in scores.items():
             if score >= threshold:
                 try:
-                    labels[key] = resolve_label(*key, create_country=True)
+                    labels[key] = resolve_label(*key)
                 except UnknownLabel:
-                    logger.warning("Tagger suggested %s:%s, which is not in the taxonomy", *key)
+                    # An ISO country outside the taxonomy: kept as a suggestion for editors to accept.
+                    logger.info("Page %s: %s:%s suggested but not in the taxonomy", page_id, *key)
         plan = plan_tagger_changes(current_tags(version), scores, decisions_for(page_id), threshold, set(labels))
-        if plan:
+        if plan or has_dangling_tags(version):
             _apply_plan(version, plan, labels)
             result.written = _save_tags(page, version, user=None, may_publish=True)
         result.added, result.removed, result.promoted = sorted(plan.add), sorted(plan.remove), sorted(plan.promote)
