@@ -33,16 +33,15 @@ from publications.models import (
     PublicationThemeTag,
     PublicationType,
 )
-from publications.validators import normalise_orcid, validate_orcid
+from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
 from salam.models import PartnerInstitute
 from themes.models import Country, GCMObjective, TagSource, Theme
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_COLUMNS = ("file", "title", "type", "date")
+REQUIRED_COLUMNS = ("file", "title", "type", "date", "abstract")
 OPTIONAL_COLUMNS = (
     "subtitle",
-    "abstract",
     "authors",
     "language",
     "doi",
@@ -63,8 +62,8 @@ COLUMNS_HELP = """CSV columns (UTF-8, first row is the header; column names are 
   type           required  research_paper, working_paper, policy_brief, report or book_chapter
                            (or their labels, e.g. "Policy brief")
   date           required  publication date, YYYY-MM-DD
+  abstract       required  plain text; blank lines separate paragraphs
   subtitle                 optional
-  abstract                 plain text; blank lines separate paragraphs
   authors                  "Name | Affiliation | ORCID" entries separated by ";" (affiliation and
                            ORCID optional); existing authors are reused by ORCID, then by name
   language                 ISO 639-1 code (default en)
@@ -192,14 +191,20 @@ def _parse_type(value: str) -> str:
 def _parse_fields(row: dict[str, str]) -> dict:
     if not row.get("title"):
         raise ImportRowError("The title column is empty.")
+    if not row.get("abstract"):
+        raise ImportRowError("The abstract column is empty: every publication needs an abstract.")
     values: dict = {
         "title": row["title"],
         "subtitle": row.get("subtitle", ""),
         "abstract": row.get("abstract", ""),
         "publication_type": _parse_type(row.get("type", "")),
         "publication_date": _parse_date(row.get("date", ""), "date"),
-        "doi": row.get("doi", ""),
+        "doi": normalise_doi(row.get("doi", "")),
     }
+    try:
+        validate_doi(values["doi"])
+    except ValidationError as exc:
+        raise ImportRowError(f"doi: {' '.join(exc.messages)}") from None
     language = (row.get("language") or "en").lower()
     if language not in dict(LANGUAGE_CHOICES):
         raise ImportRowError(f"language: “{language}” is not one of the ISO 639-1 codes we publish in.")

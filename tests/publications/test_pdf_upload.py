@@ -83,3 +83,18 @@ class TestDocumentForm:
         assert "not a PDF" in data["error_message"]
         ok = admin_client.post(reverse("wagtaildocs:add_multiple"), {"files[]": upload("real.pdf", pdf_bytes())})
         assert json.loads(ok.content)["success"] is True
+
+
+@pytest.mark.django_db
+class TestPageRefusesNonPdfDocuments:
+    @pytest.mark.parametrize("action", [None, "action-publish"])
+    def test_choosing_a_document_that_is_not_a_pdf(self, admin_client, index, author, action):
+        from tests.factories.publications import make_document, make_publication, page_form
+
+        page = make_publication(index, authors=[author])
+        fake = make_document(b"<html>not a pdf</html>", name="fake.pdf")
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        response = admin_client.post(edit_url, page_form(admin_client, edit_url, {"pdf": fake.pk}, action=action))
+        assert response.status_code == 200
+        assert "not a PDF" in form_errors(response)
+        assert page.get_latest_revision_as_object().pdf_id is None

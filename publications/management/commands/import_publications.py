@@ -57,15 +57,16 @@ class Command(BaseCommand):
                 row = importer.normalise_row(raw)
                 name = row.get("file", "")
                 path = folder / row.get("file", "")
-                if row.get("file") and path.is_file():
-                    sha256 = sha256_of_file(path)
+                sha256 = sha256_of_file(path) if row.get("file") and path.is_file() else ""
+                if sha256:
                     previous = importer.already_imported(sha256)
                     if previous is not None or sha256 in seen:
                         where = f"row {seen[sha256]}" if sha256 in seen else f"document {previous.document_id}"
                         report.skipped.append((number, name, f"already imported ({where})"))
                         continue
-                    seen[sha256] = number
                 report.created.append(importer.import_row(row, folder, parent, live=live))
+                if sha256:
+                    seen[sha256] = number
             except ImportRowError as exc:
                 report.failed.append((number, name, str(exc)))
             except Exception as exc:
