@@ -1,9 +1,12 @@
 """The taxonomy in the admin (one menu group with countries, themes and GCM objectives), and the
 tagger in the page editor (accept/reject URLs, the decision form, editor changes as decisions)."""
 
-from django.urls import path
+from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -50,7 +53,7 @@ _BEFORE_ATTR = "_themes_tags_before_edit"
 
 
 @hooks.register("register_admin_urls")
-def register_tagging_urls():
+def register_tagging_urls() -> list[URLPattern]:
     return [
         path(
             "themes/tags/<int:page_id>/<str:family>/<str:code>/accept/",
@@ -66,25 +69,25 @@ def register_tagging_urls():
 
 
 @hooks.register("insert_editor_js")
-def tag_decision_form():
+def tag_decision_form() -> SafeString:
     """The empty form the suggestions panel's buttons submit (it must live outside the page form)."""
     return format_html('<form id="{}" method="post" hidden></form>', DECISION_FORM_ID)
 
 
 @hooks.register("register_log_actions")
-def register_tagging_log_actions(actions):
+def register_tagging_log_actions(actions) -> None:
     actions.register_action(services.TAGS_UPDATED_ACTION, "Update tags", "Tags updated (tagger or tag decision)")
 
 
 @hooks.register("before_edit_page")
-def remember_tags_before_edit(request, page):
+def remember_tags_before_edit(request: HttpRequest, page: Page) -> None:
     """Note the tags as stored before an editor's save, to see afterwards what the editor removed."""
     if request.method == "POST" and services.is_taggable(page):
         setattr(request, _BEFORE_ATTR, services.snapshot_tags(page))
 
 
 @hooks.register("after_edit_page")
-def record_tag_decisions_after_edit(request, page):
+def record_tag_decisions_after_edit(request: HttpRequest, page: Page) -> None:
     """An editor who removed or added a tag in the editor has decided: record it for the tagger."""
     before = getattr(request, _BEFORE_ATTR, None)
     if before is not None and services.is_taggable(page):

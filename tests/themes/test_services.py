@@ -318,6 +318,10 @@ def test_evidence_from_embargoed_full_text_is_marked_and_never_public(index, cli
     response = client.get(page.url)
     assert response.status_code == 200
     assert passage not in response.content.decode()
+    # Editors see the passage in the page editor, marked.
+    client.force_login(factories.superuser())
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert passage in html and "embargoed full text: do not quote publicly" in html
 
 
 def test_a_failed_or_pending_extraction_contributes_no_body_text(index):

@@ -20,6 +20,9 @@ How tags are written (Wagtail edits pages through revisions, and the editor show
   published; the tags go live with the draft, never sneaking draft content onto the site;
 - page never published: like Wagtail's own editor, the rows are saved and a revision recorded.
 
+Page locks are for people: the tagger writes to a locked page too (tags are metadata), while the
+accept/reject buttons refuse a page locked by someone else.
+
 Nothing is written when the tags would not change, so retagging an unchanged page creates no
 revision, and a publish -> extraction -> tagging chain ends after one round.
 
