@@ -1,8 +1,155 @@
-"""The public search page (the faceted search is built by the Search issue)."""
+"""The public search page, its BibTeX export, and the evidence map (HTML and CSV)."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
+from search.exceptions import SearchUnavailable
+from search.faceted import FACET_TITLES, run_search
+from search.params import FACETS, SORTS, SearchParams, parse_params
+from search.taxonomy import get_taxonomy
+
+logger = logging.getLogger(__name__)
+
+# How many values a facet shows before the rest fold away under "More".
+FACET_VISIBLE = 8
+EXPORT_LIMIT = 500
 
 
+def unavailable(request: HttpRequest, error: SearchUnavailable, *, what: str = "Search") -> HttpResponse:
+    """The friendly 503 page with browse links, instead of a stack trace."""
+    response = render(request, "search/unavailable.html", {"message": error.message, "what": what}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _active_filters(params: SearchParams) -> list[dict]:
+    taxonomy = get_taxonomy()
+    active = []
+    for facet in FACETS:
+        for value in params.filters.get(facet, ()):
+            active.append(
+                {
+                    "facet": FACET_TITLES[facet],
+                    "label": taxonomy.label(facet, value),
+                    "remove_query": params.without(facet, value).query_string(),
+                }
+            )
+    return active
+
+
+def _page_links(params: SearchParams, pages: int) -> list[dict]:
+    """Page numbers around the current one, with gaps shown as None."""
+    current = params.page
+    numbers = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links: list[dict | None] = []
+    previous = 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append(None)
+        links.append({"number": number, "query": params.query_string(page=number), "current": number == current})
+        previous = number
+    return links
+
+
+@require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "search/search_page.html", {"query": request.GET.get("q", "")})
+    """Search with facets; every bit of state is in the query string, unknown values are ignored."""
+    params = parse_params(request.GET, strict=False)
+    try:
+        results = run_search(params)
+    except SearchUnavailable as error:
+        return unavailable(request, error)
+    facets = [
+        {
+            "name": name,
+            "title": FACET_TITLES[name],
+            "values": results.facets.get(name, []),
+            "visible": FACET_VISIBLE,
+            "has_selected_hidden": any(fv.selected for fv in results.facets.get(name, [])[FACET_VISIBLE:]),
+        }
+        for name in FACETS
+    ]
+    context = {
+        "query": params.q,
+        "params": params,
+        "results": results,
+        "facets": facets,
+        "active_filters": _active_filters(params),
+        "clear_query": SearchParams(q=params.q).query_string(),
+        "sorts": [(value, value.capitalize()) for value in SORTS],
+        "previous_query": params.query_string(page=params.page - 1) if params.page > 1 else None,
+        "next_query": params.query_string(page=params.page + 1) if params.page < results.pages else None,
+        "page_links": _page_links(params, results.pages) if results.pages > 1 else [],
+        "export_query": replace(params, page=1).query_string(),
+        "suggestion_query": SearchParams(q=results.suggestion, filters=params.filters).query_string()
+        if results.suggestion
+        else "",
+    }
+    return render(request, "search/search_page.html", context)
+
+
+@require_GET
+def export_bibtex(request: HttpRequest) -> HttpResponse:
+    """The publications of the current search (up to 500) as one BibTeX file."""
+    from publications.citations import CitationLinks, to_bibtex
+    from publications.models import PublicationPage
+
+    params = replace(parse_params(request.GET, strict=False), page=1, page_size=EXPORT_LIMIT)
+    try:
+        results = run_search(params, suggest=False)
+    except SearchUnavailable as error:
+        return unavailable(request, error, what="The citation export")
+    ids = [hit.page_id for hit in results.hits if hit.is_publication]
+    pages = {
+        page.pk: page
+        for page in PublicationPage.objects.live()
+        .public()
+        .filter(pk__in=ids)
+        .select_related("institution")
+        .prefetch_related("publication_authors__author", "keywords")
+    }
+    entries = []
+    for page_id in ids:  # in the order of the results
+        page = pages.get(page_id)
+        if page is not None:
+            entries.append(to_bibtex(page, CitationLinks(page_url=page.get_full_url(request) or "")))
+    response = HttpResponse("\n".join(entries), content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="salam-search-results.bib"'
+    return response
+
+
+@require_GET
+def evidence_map(request: HttpRequest) -> HttpResponse:
+    """Countries x GCM objectives (or themes), each cell the number of publications, as a heat map."""
+    columns = request.GET.get("columns", "gcm")
+    columns = columns if columns in COLUMN_FACETS else "gcm"
+    try:
+        evidence = build_map(columns)
+    except SearchUnavailable as error:
+        return unavailable(request, error, what="The evidence map")
+    views = [(key, f"Countries \u00d7 {title}s") for key, (_, title) in COLUMN_FACETS.items()]
+    return render(request, "search/evidence_map.html", {"map": evidence, "views": views, "columns": columns})
+
+
+@require_GET
+def evidence_map_csv(request: HttpRequest) -> HttpResponse:
+    """The evidence map's numbers as CSV."""
+    columns = request.GET.get("columns", "gcm")
+    columns = columns if columns in COLUMN_FACETS else "gcm"
+    try:
+        evidence = build_map(columns)
+    except SearchUnavailable as error:
+        return HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="salam-evidence-map-{columns}.csv"'
+    writer = csv.writer(response)
+    writer.writerows(as_csv_rows(evidence))
+    return response

@@ -1,8 +1,14 @@
-"""Public landing pages of the taxonomy."""
+"""Public landing pages of the taxonomy: each country, theme and GCM objective with its evidence.
+
+Counts and the latest results come from the search index (search.landing); when Elasticsearch is
+down the page still shows the description and links, and says the figures are unavailable.
+"""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from search.exceptions import SearchUnavailable
+from search.landing import facet_summary
 from themes.models import Country, GCMObjective, Theme
 
 
@@ -20,31 +26,53 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _landing(request: HttpRequest, context: dict) -> HttpResponse:
+    try:
+        context["summary"] = facet_summary(context["facet"], str(context["value"]))
+    except SearchUnavailable as error:
+        context["summary"] = None
+        context["unavailable"] = error.message
+    return render(request, "themes/landing.html", context)
+
+
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A theme: what it covers, how much evidence there is, and the latest."""
     theme = get_object_or_404(Theme, slug=slug)
-    return render(
+    return _landing(
         request,
-        "themes/landing.html",
         {"term": theme, "heading": theme.name, "facet": "theme", "value": theme.slug, "description": theme.description},
     )
 
 
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A country: publications and lectures about it."""
     if len(code) != 2:
         raise Http404("Country codes have two letters.")
     country = get_object_or_404(Country, alpha2=code.upper())
-    return render(
+    roles = []
+    if country.colombo_process_member:
+        roles.append("a Colombo Process member state (a country of origin)")
+    if country.main_destination:
+        roles.append("a main country of destination for workers from the region")
+    description = f"{country.name} is {' and '.join(roles)}." if roles else ""
+    return _landing(
         request,
-        "themes/landing.html",
-        {"term": country, "heading": country.name, "facet": "country", "value": country.alpha2, "description": ""},
+        {
+            "term": country,
+            "heading": country.name,
+            "subheading": f"ISO 3166 code {country.alpha2}",
+            "facet": "country",
+            "value": country.alpha2,
+            "description": description,
+        },
     )
 
 
 def gcm_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """One of the 23 objectives of the Global Compact for Migration."""
     objective = get_object_or_404(GCMObjective, number=number)
-    return render(
+    return _landing(
         request,
-        "themes/landing.html",
         {
             "term": objective,
             "heading": f"GCM Objective {objective.number}",

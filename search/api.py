@@ -1,0 +1,286 @@
+"""The JSON API: /api/v1/search and /api/v1/autocomplete, documented at /api/v1/docs.
+
+The same parameters and facets as the search page, but strict: an unknown country code, a page
+that is not a number or a query that is too long answers 400 with a message naming the
+parameter, never 500. Rate-limited per IP address (django-ratelimit): 429 with a JSON message.
+When Elasticsearch is down: 503 with a JSON message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ninja
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
+from ninja.openapi.docs import DocsBase
+
+from search.exceptions import InvalidSearchParameter, SearchUnavailable
+from search.faceted import SearchHit, autocomplete, run_search
+from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_params
+from search.query import MAX_QUERY_CHARS
+
+DEFAULT_RATE = "120/m"
+# Swagger UI's files ship inside django-ninja; they are served from here so the docs page needs no CDN.
+ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-init.js": "text/javascript",
+    "favicon.png": "image/png",
+}
+ASSET_DIR = Path(ninja.__file__).parent / "static" / "ninja"
+
+
+class LocalSwagger(DocsBase):
+    """Swagger UI with its JavaScript and CSS served by this site."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        config = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
+        return render(request, "search/api_docs.html", {"api": api, "swagger_settings": config})
+
+
+def api_asset(request: HttpRequest, name: str) -> FileResponse:
+    """One of Swagger UI's files from the installed django-ninja package."""
+    if name not in ASSETS:
+        raise Http404("No such file.")
+    response = FileResponse((ASSET_DIR / name).open("rb"), content_type=ASSETS[name])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+api = NinjaAPI(
+    title="SALAM evidence search API",
+    version="1",
+    description=(
+        "Search the SALAM knowledge hub's publications and lectures on labour migration in South and "
+        'South-East Asia. The same search as the site\'s search page: words, "phrases", -exclusions and OR; '
+        "facets by country (ISO 3166 alpha-2), theme (slug), GCM objective (1-23), type, year and language "
+        "(ISO 639-1). Several values of one facet combine with OR (repeat the parameter or separate with "
+        "commas), different facets with AND; each facet's counts ignore that facet's own filter."
+    ),
+    urls_namespace="search:api",
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class SearchQuery(Schema):
+    """The query parameters (documented here; parsed and validated by search.params)."""
+
+    q: str = Field("", description=f'Words, "phrases", -exclusions, OR; at most {MAX_QUERY_CHARS} characters.')
+    country: list[str] = Field(default_factory=list, description="ISO 3166 alpha-2 code, e.g. NP; repeat for several.")
+    theme: list[str] = Field(default_factory=list, description="Theme slug, e.g. fair-recruitment.")
+    gcm: list[str] = Field(default_factory=list, description="GCM objective number, 1 to 23.")
+    type: list[str] = Field(
+        default_factory=list,
+        description="research_paper, working_paper, policy_brief, report, book_chapter or lecture.",
+    )
+    year: list[str] = Field(default_factory=list, description="Four-digit year.")
+    language: list[str] = Field(default_factory=list, description="ISO 639-1 code, e.g. en.")
+    sort: str = Field("relevance", description="relevance, newest or oldest.")
+    page: int = Field(1, description="From 1.")
+    page_size: int = Field(DEFAULT_PAGE_SIZE, description=f"1 to {MAX_PAGE_SIZE}.")
+
+
+class AutocompleteQuery(Schema):
+    q: str = Field(..., description="What the visitor has typed, 2 to 100 characters.")
+
+
+class ErrorOut(Schema):
+    detail: str
+    parameter: str | None = None
+
+
+class Term(Schema):
+    code: str
+    name: str
+
+
+class PassageOut(Schema):
+    page: int | None = None
+    seconds: int | None = None
+    where: str
+    html: str
+
+
+class ResultOut(Schema):
+    id: int
+    kind: str
+    type: str
+    type_label: str
+    title: str
+    url: str
+    authors: list[str]
+    institution: str
+    date: str | None
+    year: int | None
+    language: str | None
+    countries: list[Term]
+    themes: list[Term]
+    gcm_objectives: list[Term]
+    title_html: str
+    abstract_html: str
+    passages: list[PassageOut]
+    full_text_public: bool
+    embargo_until: str | None
+    citations: dict[str, str]
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    q: str
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    sort: str
+    filters: dict[str, list[str]]
+    suggestion: str | None
+    expanded_with: list[str]
+    facets: dict[str, list[FacetValueOut]]
+    results: list[ResultOut]
+
+
+class SuggestionOut(Schema):
+    label: str
+    kind: str
+    url: str
+
+
+class AutocompleteOut(Schema):
+    q: str
+    suggestions: list[SuggestionOut]
+
+
+def _error(request: HttpRequest, status: int, detail: str, parameter: str | None = None) -> HttpResponse:
+    response = api.create_response(request, {"detail": detail, "parameter": parameter}, status=status)
+    if status in (429, 503):
+        response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Type errors in parameters (page=abc) answer 400 with a readable message, not 422."""
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in ("query", "body")]
+    parameter = location[0] if location else None
+    message = first.get("msg", "Invalid parameter.")
+    return _error(request, 400, f"{parameter}: {message}." if parameter else message, parameter)
+
+
+@api.exception_handler(InvalidSearchParameter)
+def invalid_parameter(request: HttpRequest, exc: InvalidSearchParameter) -> HttpResponse:
+    return _error(request, 400, exc.message, exc.parameter)
+
+
+@api.exception_handler(SearchUnavailable)
+def search_unavailable(request: HttpRequest, exc: SearchUnavailable) -> HttpResponse:
+    return _error(request, 503, exc.message)
+
+
+class RateLimited(Exception):
+    pass
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return _error(request, 429, str(exc))
+
+
+def _check_rate(request: HttpRequest, group: str, multiplier: int = 1) -> None:
+    rate = getattr(settings, "SEARCH_API_RATE_LIMIT", DEFAULT_RATE)
+    if not rate:
+        return
+    count, period = rate.split("/")
+    effective = f"{int(count) * multiplier}/{period}"
+    if is_ratelimited(request, group=group, key="ip", rate=effective, increment=True):
+        raise RateLimited(
+            f"Too many requests: at most {effective.replace('/', ' per ')} from one address. Try again shortly."
+        )
+
+
+def _result(request: HttpRequest, hit: SearchHit) -> dict:
+    citations = {}
+    if hit.is_publication:
+        for fmt in ("bib", "ris", "json"):
+            citations[fmt] = request.build_absolute_uri(f"/publications/{hit.page_id}/cite.{fmt}")
+    return {
+        "id": hit.page_id,
+        "kind": hit.kind,
+        "type": hit.type,
+        "type_label": hit.type_label,
+        "title": hit.title,
+        "url": request.build_absolute_uri(hit.url) if hit.url else "",
+        "authors": hit.authors,
+        "institution": hit.institution,
+        "date": hit.date,
+        "year": hit.year,
+        "language": hit.language,
+        "countries": [{"code": c, "name": n} for c, n in hit.countries],
+        "themes": [{"code": c, "name": n} for c, n in hit.themes],
+        "gcm_objectives": [{"code": c, "name": n} for c, n in hit.gcm],
+        "title_html": str(hit.title_html),
+        "abstract_html": str(hit.abstract_html),
+        "passages": [
+            {"page": p.number, "seconds": p.seconds, "where": p.where, "html": str(p.html)} for p in hit.passages
+        ],
+        "full_text_public": hit.full_text_public,
+        "embargo_until": hit.embargo_until,
+        "citations": citations,
+    }
+
+
+@api.get(
+    "/search",
+    response={200: SearchOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Search publications and lectures",
+    description="Highlighted fields (`*_html`, passages) are HTML-escaped, with matches wrapped in `<mark>`.",
+)
+def search(request: HttpRequest, filters: Query[SearchQuery]):
+    """Faceted full-text search; the same parameters as the search page."""
+    _check_rate(request, "search-api")
+    params = parse_params(request.GET, strict=True)
+    results = run_search(params)
+    return {
+        "q": params.q,
+        "total": results.total,
+        "page": params.page,
+        "page_size": params.page_size,
+        "pages": results.pages,
+        "sort": params.sort,
+        "filters": {name: list(values) for name, values in params.filters.items() if values},
+        "suggestion": results.suggestion,
+        "expanded_with": results.expansions,
+        "facets": {name: [vars(fv) for fv in values] for name, values in results.facets.items()},
+        "results": [_result(request, hit) for hit in results.hits],
+    }
+
+
+@api.get(
+    "/autocomplete",
+    response={200: AutocompleteOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Complete titles and taxonomy terms",
+)
+def complete(request: HttpRequest, params: Query[AutocompleteQuery]):
+    """Countries, themes and titles that start with what was typed."""
+    _check_rate(request, "search-autocomplete", multiplier=5)
+    q = params.q
+    if len(q) > 100:
+        raise InvalidSearchParameter("q", "q is too long for autocompletion (at most 100 characters).")
+    suggestions = autocomplete(q)
+    for item in suggestions:
+        if item["url"]:
+            item["url"] = request.build_absolute_uri(item["url"])
+    return {"q": q, "suggestions": suggestions}

@@ -1,0 +1,50 @@
+"""What a country, theme or GCM objective landing page shows from the index: counts and the latest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from search.faceted import FACET_TITLES, FacetValue, SearchHit, run_search
+from search.params import SearchParams
+
+RELATED_FACETS = ("country", "theme", "gcm")
+
+
+@dataclass
+class FacetSummary:
+    """Counts for one taxonomy term and its most recent publications and lectures."""
+
+    facet: str
+    value: str
+    total: int
+    by_type: list[FacetValue]
+    by_year: list[FacetValue]
+    related: list[tuple[str, str, list[FacetValue]]] = field(default_factory=list)  # (facet, title, values)
+    latest: list[SearchHit] = field(default_factory=list)
+
+    @property
+    def search_query(self) -> str:
+        return SearchParams(filters={self.facet: (self.value,)}).query_string()
+
+
+def facet_summary(facet: str, value: str, *, latest: int = 5, related: int = 8) -> FacetSummary:
+    """Counts by type and year, the terms most often tagged alongside, and the latest results.
+
+    Raises SearchUnavailable when Elasticsearch cannot answer (the landing page then says so).
+    """
+    params = SearchParams(filters={facet: (value,)}, sort="newest", page_size=latest)
+    results = run_search(params, suggest=False)
+    others = [
+        (name, FACET_TITLES[name], [fv for fv in results.facets.get(name, []) if fv.count][:related])
+        for name in RELATED_FACETS
+        if name != facet
+    ]
+    return FacetSummary(
+        facet=facet,
+        value=value,
+        total=results.total,
+        by_type=[fv for fv in results.facets.get("type", []) if fv.count],
+        by_year=sorted((fv for fv in results.facets.get("year", []) if fv.count), key=lambda fv: fv.value),
+        related=[(name, title, values) for name, title, values in others if values],
+        latest=results.hits,
+    )
