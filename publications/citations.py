@@ -110,7 +110,7 @@ def to_bibtex(page: PublicationPage, links: CitationLinks) -> str:
     fields.append(("language", page.language))
     if page.abstract:
         fields.append(("abstract", _bibtex_escape(page.abstract)))
-    keywords = [tag.name for tag in page.keywords.all()]
+    keywords = page.keyword_names
     if keywords:
         fields.append(("keywords", _bibtex_escape(", ".join(keywords))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
@@ -139,7 +139,7 @@ def to_ris(page: PublicationPage, links: CitationLinks) -> str:
         entry["abstract"] = _plain(page.abstract)
     if page.doi:
         entry["doi"] = page.doi
-    keywords = [tag.name for tag in page.keywords.all()]
+    keywords = page.keyword_names
     if keywords:
         entry["keywords"] = keywords
     return rispy.dumps([entry])
@@ -163,7 +163,7 @@ def to_csl(page: PublicationPage, links: CitationLinks) -> list[dict]:
         item["abstract"] = _plain(page.abstract)
     if page.doi:
         item["DOI"] = page.doi
-    keywords = [tag.name for tag in page.keywords.all()]
+    keywords = page.keyword_names
     if keywords:
         item["keyword"] = ", ".join(keywords)
     return [item]
@@ -184,7 +184,7 @@ def scholar_meta(page: PublicationPage, links: CitationLinks) -> list[tuple[str,
     if links.pdf_url:
         meta.append(("citation_pdf_url", links.pdf_url))
     meta.append(("citation_abstract_html_url", links.page_url))
-    meta += [("citation_keywords", tag.name) for tag in page.keywords.all()]
+    meta += [("citation_keywords", name) for name in page.keyword_names]
     return meta
 
 
@@ -220,7 +220,7 @@ def json_ld(page: PublicationPage, links: CitationLinks, *, about: list[str] | N
         data["sameAs"] = page.doi_url
     if page.licence_url:
         data["license"] = page.licence_url
-    keywords = [tag.name for tag in page.keywords.all()]
+    keywords = page.keyword_names
     if keywords:
         data["keywords"] = keywords
     if about:

@@ -267,7 +267,12 @@ class PublicationPage(Page):
     @cached_property
     def authors(self) -> list[Author]:
         """The authors in the order the editor gave them."""
-        return [pa.author for pa in self.publication_authors.all() if pa.author_id]
+        return [pa.author for pa in self.publication_authors.select_related("author") if pa.author_id]
+
+    @cached_property
+    def keyword_names(self) -> list[str]:
+        """The keywords' names, read once per page object."""
+        return [tag.name for tag in self.keywords.all()]
 
     @property
     def licence_url(self) -> str:

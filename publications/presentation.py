@@ -65,9 +65,12 @@ def reader_context(page: PublicationPage, request: HttpRequest) -> dict:
     pdf_url = request.build_absolute_uri(document.url) if document and full_text_public and citable else ""
     page_url = request.build_absolute_uri(page.get_url(request)) if page.pk else request.build_absolute_uri()
     links = citations.CitationLinks(page_url=page_url, pdf_url=pdf_url)
-    country_tags = [tag for tag in page.country_tags.all() if tag.country_id]
-    theme_tags = [tag for tag in page.theme_tags.all() if tag.theme_id]
-    gcm_tags = sorted((tag for tag in page.gcm_tags.all() if tag.objective_id), key=lambda tag: tag.objective.number)
+    country_tags = [tag for tag in page.country_tags.select_related("country") if tag.country_id]
+    theme_tags = [tag for tag in page.theme_tags.select_related("theme") if tag.theme_id]
+    gcm_tags = sorted(
+        (tag for tag in page.gcm_tags.select_related("objective") if tag.objective_id),
+        key=lambda tag: tag.objective.number,
+    )
     related_ids = [related.pk for related in page.related_publications.all()]
     about = [tag.country.name for tag in country_tags] + [tag.theme.name for tag in theme_tags]
     return {
@@ -79,7 +82,7 @@ def reader_context(page: PublicationPage, request: HttpRequest) -> dict:
         "country_tags": country_tags,
         "theme_tags": theme_tags,
         "gcm_tags": gcm_tags,
-        "keywords": list(page.keywords.all()),
+        "keywords": page.keyword_names,
         "related": list(
             PublicationPage.objects.live()
             .public()

@@ -4,6 +4,7 @@ a PDF, and how a publications index is wired to groups and the review workflow."
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 import os
 import shutil
@@ -151,6 +152,8 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
             _reset(record, document)
         elif record.is_finished and not force:
             return record  # a duplicate task: the work is done
+        elif record.status == ExtractionStatus.RUNNING and not force and _still_running(record):
+            return record  # another worker is reading this file right now
         record.status = ExtractionStatus.RUNNING
         record.started_at = timezone.now()
         record.attempts += 1
@@ -221,6 +224,14 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
         f" (reused from {donor.pk})" if donor else "",
     )
     return record
+
+
+def _still_running(record: PdfExtraction) -> bool:
+    """True while a started extraction may still finish (its worker enforces the timeout)."""
+    if record.started_at is None:
+        return False
+    patience = datetime.timedelta(seconds=2 * float(settings.PDF_EXTRACT_TIMEOUT_S) + 60)
+    return timezone.now() - record.started_at < patience
 
 
 def _outcome_of(record: PdfExtraction) -> dict:

@@ -183,3 +183,23 @@ class TestAdminPanelAndRerun:
     def test_rerun_of_a_page_that_does_not_exist(self, admin_client):
         assert admin_client.get(reverse("publications_admin:rerun_extraction", args=[999999])).status_code == 404
         assert get_user_model().objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_duplicate_task_leaves_a_running_extraction_alone(index, extraction_calls):
+    from django.utils import timezone
+
+    document = make_document(pdf_bytes(FEES), name="busy.pdf")
+    PdfExtraction.objects.create(
+        document=document,
+        file_name=document.file.name,
+        file_size=document.file_size,
+        file_hash=document.file_hash,
+        status=ExtractionStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    services.run_extraction(document.pk)
+    assert extraction_calls == []
+    assert PdfExtraction.objects.get(document=document).status == ExtractionStatus.RUNNING
+    services.run_extraction(document.pk, force=True)  # "re-run" does not wait
+    assert PdfExtraction.objects.get(document=document).status == ExtractionStatus.DONE

@@ -112,3 +112,17 @@ class TestPublicationPage:
         first, second = Author.objects.create(name="Zed Last"), Author.objects.create(name="Aa First")
         page = make_publication(index, authors=[first, second])
         assert [a.name for a in PublicationPage.objects.get(pk=page.pk).authors] == ["Zed Last", "Aa First"]
+
+
+@pytest.mark.django_db
+def test_the_author_form_in_the_admin_rejects_a_bad_orcid(admin_client):
+    from django.urls import reverse
+
+    url = reverse("wagtailsnippets_publications_author:add")
+    response = admin_client.post(url, {"name": "Test Person", "orcid": "0000-0002-1825-0098"})
+    assert response.status_code == 200
+    assert b"wrong check digit" in response.content
+    assert not Author.objects.filter(name="Test Person").exists()
+    response = admin_client.post(url, {"name": "Test Person", "orcid": "https://orcid.org/0000-0002-1825-0097"})
+    assert response.status_code == 302
+    assert Author.objects.get(name="Test Person").orcid == "0000-0002-1825-0097"

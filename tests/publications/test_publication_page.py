@@ -13,8 +13,10 @@ from wagtail.models import PageViewRestriction
 
 from publications.models import (
     Author,
+    PublicationAuthor,
     PublicationCountryTag,
     PublicationGCMTag,
+    PublicationPage,
     PublicationThemeTag,
     PublicationType,
 )
@@ -157,6 +159,11 @@ class TestReaderView:
         assert soup.select_one("a.pub-download") is not None
         assert "you can edit this publication" in soup.get_text()
 
+    def test_query_count_stays_small(self, client, library, django_assert_max_num_queries):
+        client.get(library["main"].url)  # warm the site-root cache, as a running server has it
+        with django_assert_max_num_queries(45):
+            client.get(library["main"].url)
+
     def test_drafts_and_private_pages_are_not_shown(self, client, library):
         assert client.get(library["draft"].url or "/library/draft-brief/").status_code == 404
         response = client.get(library["private"].url)
@@ -226,3 +233,20 @@ class TestCitations:
         assert client.post(reverse("publications:cite_bib", args=[library["main"].pk])).status_code == 405
         assert client.get(f"/publications/{library['main'].pk}/cite.xml").status_code == 404
         assert client.get("/publications/abc/cite.bib").status_code == 404
+
+
+@pytest.mark.django_db
+def test_preview_of_a_draft_shows_its_unsaved_tags_and_authors(index, author):
+    page = make_publication(index, title="Preview me", live=False)
+    draft = PublicationPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.country_tags.add(PublicationCountryTag(country=Country.objects.get(alpha2="LK")))
+    draft.publication_authors.add(PublicationAuthor(author=author, sort_order=0))
+    draft.save_revision()
+    preview = PublicationPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    response = preview.make_preview_request()
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.h1.get_text() == "Preview me"
+    assert [a["href"] for a in soup.select(".publication__topics a.tag")] == ["/countries/lk/"]
+    assert soup.select_one(".author-name").get_text() == "Anjali Sharma"
+    assert soup.select(".cite-box__formats a") == []  # nothing to cite before it is live
