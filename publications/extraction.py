@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from multiprocessing.connection import Connection, wait
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -609,10 +610,11 @@ def _extract_pdf_bytes(data: bytes, digest: str) -> ExtractionResult:
 
     if not pages:
         return _failed("damaged", digest, "no_pages")
-    if len(failed_pages) == len(pages):
-        return _failed("damaged", digest)
+    ok = len(pages) - len(failed_pages)
     visible = sum(len(text) - text.count(" ") - text.count("\n") for text in pages)
-    if visible < NO_TEXT_CHARS_PER_PAGE * len(pages):
+    if visible < NO_TEXT_CHARS_PER_PAGE * ok or (failed_pages and not visible):
+        if failed_pages:
+            return _failed("damaged", digest)  # what could be read holds nothing; the rest is broken
         if document.encryption is not None:
             key = "encrypted_no_text"
         elif undefined > visible:
@@ -622,7 +624,7 @@ def _extract_pdf_bytes(data: bytes, digest: str) -> ExtractionResult:
         # The page count and the document information still help whoever fills in the form.
         return replace(_failed("no_text", digest, key), page_count=len(pages), metadata=metadata)
 
-    ok = len(pages) - len(failed_pages)
+    pages = join_hyphenated_words(pages)
     if failed_pages:
         message = MESSAGES["done_partial"].format(
             ok=ok, pages=_pages_phrase(len(pages)), failed=", ".join(map(str, failed_pages))
@@ -812,6 +814,31 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text).translate(_LIGATURES))
 
 
+_LINE_END_HYPHEN = re.compile(r"(\w+)([-\u00ad\u2010])\n(\w+)")
+_WORD = re.compile(r"\w+")
+_HYPHENATED_WORD = re.compile(r"\w+-\w+")
+
+
+def join_hyphenated_words(pages: list[str]) -> list[str]:
+    """Rejoin words split by a hyphen at a line end ("guar-" / "antees"), so search finds them.
+
+    The document itself decides whether the hyphen stays: "pre-departure" stays hyphenated when
+    it is written so elsewhere in the text and "predeparture" is not. Soft hyphens always go.
+    """
+    text = "\n".join(pages).lower()
+    words = set(_WORD.findall(text))
+    hyphenated = set(_HYPHENATED_WORD.findall(text))
+
+    def join(match: re.Match[str]) -> str:
+        head, hyphen, tail = match.groups()
+        if not (head[-1].isalpha() and tail[0].islower()):
+            return match.group(0)  # "1990-\n2000", "Ministry-\nLevel": not a broken word
+        keep = hyphen == "-" and f"{head}-{tail}".lower() in hyphenated and f"{head}{tail}".lower() not in words
+        return f"{head}-{tail}" if keep else head + tail
+
+    return [_LINE_END_HYPHEN.sub(join, page).replace("\u00ad", "") for page in pages]
+
+
 # --- turning glyphs into lines and boxes ---------------------------------------------------------
 
 # Glyphs and lines are kept in their text's own frame: x grows in reading direction, y grows "up" from the baseline.
@@ -975,6 +1002,11 @@ def layout_text(lines: list[_Line]) -> str:
 
 
 _GlyphInfo = tuple[float, str, bool]  # advance in text space units, text, whether the font has no text for it
+_ADVANCE, _TEXT, _UNDEFINED = itemgetter(0), itemgetter(1), itemgetter(2)
+# text, advance (text space units), glyphs, spaces, glyphs without text, first and last glyph's
+# advance, whether it ends with a space
+_Segment = tuple[str, float, int, int, int, float, float, bool]
+_SEGMENT_CACHE_SIZE = 50_000  # distinct strings remembered per font (a book has a few thousand)
 
 
 class _PageTextDevice(PDFTextDevice):
@@ -992,6 +1024,7 @@ class _PageTextDevice(PDFTextDevice):
         # Per font: character code -> (advance in text space units, text); pdfminer looks both up
         # through several layers for every glyph.
         self._glyph_cache: dict[Any, dict[int, _GlyphInfo]] = {}
+        self._segments: dict[Any, dict[bytes, _Segment]] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -1062,6 +1095,54 @@ class _PageTextDevice(PDFTextDevice):
         self._lx0, self._ly0, self._lx1, self._ly1 = x0, y0, x1, y1
         self._px0, self._py0, self._px1, self._py1 = x0, y0, x1, y1
 
+    def _upright_glyph(self, gx0: float, gx1: float, gy0: float, gy1: float, text: str) -> None:
+        """An upright glyph: on the current line's baseline only the gap to the previous one decides."""
+        if self._orient == 0 and gy0 == self._py0 and gy1 == self._py1:
+            px0, px1 = self._px0, self._px1
+            if gx0 > px1:
+                distance = gx0 - px1
+            elif gx1 < px0:
+                distance = px0 - gx1
+            else:
+                distance = 0.0
+            width = gx1 - gx0
+            pwidth = px1 - px0
+            if distance < (width if width > pwidth else pwidth) * CHAR_MARGIN:
+                if self._lx1 < gx0 - WORD_MARGIN * (width if width > gy1 - gy0 else gy1 - gy0):
+                    self._parts.append(" ")
+                self._parts.append(text)
+                if gx0 < self._lx0:
+                    self._lx0 = gx0
+                self._lx1 = gx1
+                self._px0 = gx0
+                self._px1 = gx1
+                return
+        self._add_glyph(gx0, gy0, gx1, gy1, text, 0)
+
+    def _segment(self, font: Any, data: bytes, segments: dict[bytes, _Segment]) -> _Segment:
+        """What a string draws: its text, total advance, glyph count and the first and last glyph."""
+        cache = self._glyphs_of(font)
+        cids = font.decode(data)
+        if not isinstance(cids, (bytearray, list)):
+            cids = list(cids)
+        entries = [cache.get(cid) or self._glyph(font, cid, cache) for cid in cids]
+        if entries:
+            segment = (
+                "".join(map(_TEXT, entries)),
+                sum(map(_ADVANCE, entries)),
+                len(entries),
+                cids.count(32),
+                sum(map(_UNDEFINED, entries)),
+                entries[0][0],
+                entries[-1][0],
+                cids[-1] == 32,
+            )
+        else:
+            segment = ("", 0.0, 0, 0, 0, 0.0, 0.0, False)
+        if len(segments) < _SEGMENT_CACHE_SIZE:
+            segments[data] = segment
+        return segment
+
     def render_string_horizontal(
         self,
         seq: Any,
@@ -1080,13 +1161,95 @@ class _PageTextDevice(PDFTextDevice):
         # pdfminer's arithmetic for advancing along the string; the glyph boxes are LTChar's.
         (x, y) = pos
         a, b, c, d, e, f = matrix
+        bottom = y + font.get_descent() * fontsize + rise
+        top = bottom + fontsize
+        scale = fontsize * scaling
+        gy0, gy1 = d * bottom + f, d * top + f  # the same for every glyph of an upright string
+        height = gy1 - gy0
+        # Upright text with little letter spacing (nearly all text): no gap inside one string can
+        # reach a word margin, so each string is placed as a whole, from what its first glyph
+        # touches to where its last glyph ends. Strings repeat (words, syllables between kerning
+        # adjustments), so what a string draws is computed once per font.
+        if not (b == 0 and c == 0 and a > 0 and d > 0 and fontsize > 0 and abs(a * charspace) < WORD_MARGIN * height):
+            return self._render_glyph_by_glyph(
+                seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale
+            )
+        segments = self._segments.get(font)
+        if segments is None:
+            segments = self._segments[font] = {}
+        # The line being built, kept in locals for the loop and written back at the end.
+        same_line = self._orient == 0 and gy0 == self._py0 and gy1 == self._py1
+        parts, px0, px1, lx0, lx1 = self._parts, self._px0, self._px1, self._lx0, self._lx1
+        undefined_total = 0
+        needcharspace = False
+        for obj in seq:
+            if type(obj) is not bytes:
+                if isinstance(obj, (int, float)):
+                    x -= obj * dxscale
+                    needcharspace = True
+                continue
+            text, units, count, spaces, undefined, first, last, ends_with_space = segments.get(obj) or self._segment(
+                font, obj, segments
+            )
+            if not count:
+                continue
+            if needcharspace:
+                x += charspace
+            gx0 = a * x + e
+            gx1 = gx0 + a * first * scale
+            undefined_total += undefined
+            joined = False
+            if same_line:
+                if gx0 > px1:
+                    distance = gx0 - px1
+                elif gx1 < px0:
+                    distance = px0 - gx1
+                else:
+                    distance = 0.0
+                width = gx1 - gx0
+                pwidth = px1 - px0
+                if distance < (width if width > pwidth else pwidth) * CHAR_MARGIN:
+                    if lx1 < gx0 - WORD_MARGIN * (width if width > height else height):
+                        parts.append(" ")
+                    parts.append(text)
+                    if gx0 < lx0:
+                        lx0 = gx0
+                    joined = True
+            if not joined:
+                self._lx0, self._lx1, self._px0, self._px1 = lx0, lx1, px0, px1
+                self._add_glyph(gx0, gy0, gx1, gy1, text, 0)
+                parts, lx0, same_line = self._parts, self._lx0, True
+            x += units * scale + charspace * (count - 1) + wordspace * spaces
+            px0 = a * (x - last * scale - (wordspace if ends_with_space else 0.0)) + e
+            px1 = lx1 = px0 + a * last * scale
+            needcharspace = True
+        self._lx0, self._lx1, self._px0, self._px1 = lx0, lx1, px0, px1
+        self.undefined += undefined_total
+        return (x, y)
+
+    def _render_glyph_by_glyph(
+        self,
+        seq: Any,
+        matrix: Any,
+        pos: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+    ) -> Any:
+        """Rotated, skewed or letter-spaced text: every glyph is placed and compared on its own."""
+        (x, y) = pos
+        a, b, c, d, e, f = matrix
         orient = _orientation(a, b)
         bottom = y + font.get_descent() * fontsize + rise
         top = bottom + fontsize
         cache = self._glyphs_of(font)
         scale = fontsize * scaling
         upright = b == 0 and c == 0 and a > 0 and d > 0 and fontsize > 0
-        gy0, gy1 = d * bottom + f, d * top + f  # the same for every glyph of an upright string
+        gy0, gy1 = d * bottom + f, d * top + f
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
@@ -1098,41 +1261,15 @@ class _PageTextDevice(PDFTextDevice):
             for cid in font.decode(obj):
                 if needcharspace:
                     x += charspace
-                entry = cache.get(cid) or self._glyph(font, cid, cache)
-                if entry[2]:
-                    self.undefined += 1
-                advance = entry[0] * scale
+                width, text, undefined = cache.get(cid) or self._glyph(font, cid, cache)
+                advance = width * scale
+                self.undefined += undefined
                 if upright:
                     gx0 = a * x + e
-                    gx1 = gx0 + a * advance
-                    text = entry[1]
-                    if self._orient == 0 and gy0 == self._py0 and gy1 == self._py1:
-                        # Same baseline and size as the previous glyph: only the gap decides.
-                        px0, px1 = self._px0, self._px1
-                        if gx0 > px1:
-                            distance = gx0 - px1
-                        elif gx1 < px0:
-                            distance = px0 - gx1
-                        else:
-                            distance = 0.0
-                        width = gx1 - gx0
-                        pwidth = px1 - px0
-                        if distance < (width if width > pwidth else pwidth) * CHAR_MARGIN:
-                            if self._lx1 < gx0 - WORD_MARGIN * (width if width > gy1 - gy0 else gy1 - gy0):
-                                self._parts.append(" ")
-                            self._parts.append(text)
-                            if gx0 < self._lx0:
-                                self._lx0 = gx0
-                            self._lx1 = gx1
-                            self._px0 = gx0
-                            self._px1 = gx1
-                        else:
-                            self._add_glyph(gx0, gy0, gx1, gy1, text, 0)
-                    else:
-                        self._add_glyph(gx0, gy0, gx1, gy1, text, 0)
+                    self._upright_glyph(gx0, gx0 + a * advance, gy0, gy1, text)
                 else:
                     x0, y0, x1, y1 = _frame_rect(matrix, orient, x, bottom, x + advance, top)
-                    self._add_glyph(x0, y0, x1, y1, entry[1], orient)
+                    self._add_glyph(x0, y0, x1, y1, text, orient)
                 x += advance
                 if cid == 32 and wordspace:
                     x += wordspace
@@ -1173,9 +1310,18 @@ class _PageTextDevice(PDFTextDevice):
 # operators that only draw (paths, colours, shading, marked content): no text is lost by that.
 _SPACE = rb"\x00\t\n\x0c\r "
 _DELIMITERS = rb"()<>\[\]{}/%"
+_NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+# Path construction and painting, colours, line styles: with their numeric operands, one match
+# that is skipped whole (a page of charts is mostly these).
+_DRAWING = (
+    rb"(?:" + _NUMBER + rb"[" + _SPACE + rb"]+)*"
+    rb"(?:scn|SCN|sc|SC|re|rg|RG|f\*|B\*|b\*|W\*|[mlcvyhSsfFBbnWgGkKwJjMi])"
+    rb"(?=[" + _SPACE + _DELIMITERS + rb"]|$)"
+)
 _CONTENT_TOKEN = re.compile(
     rb"(?:[" + _SPACE + rb"]+|%[^\r\n]*)*"  # whitespace and comments between tokens
-    rb"(?:(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    rb"(?:(?P<draw>" + _DRAWING + rb")"
+    rb"|(?P<num>" + _NUMBER + rb")"
     rb"|/(?P<name>[^" + _SPACE + _DELIMITERS + rb"]*)"
     rb"|(?P<str>\()"
     rb"|(?P<open><<|\[)"
@@ -1218,7 +1364,7 @@ _CONSTANTS: dict[bytes, bool | None] = {b"true": True, b"false": False, b"null":
 
 # The body of an array made only of numbers, hex strings and strings without nested brackets,
 # and its items: "[(Hel) -20 (lo\\) world)]" in one match.
-_ARRAY_ITEM = rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f" + _SPACE + rb"]*>|[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_ARRAY_ITEM = rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f" + _SPACE + rb"]*>|" + _NUMBER
 _SIMPLE_ARRAY = re.compile(rb"((?:[" + _SPACE + rb"]*(?:" + _ARRAY_ITEM + rb"))*)[" + _SPACE + rb"]*\]", re.DOTALL)
 _SIMPLE_ARRAY_ITEMS = re.compile(
     rb"\((?P<str>(?:[^()\\]|\\.)*)\)|<(?P<hex>[0-9A-Fa-f" + _SPACE + rb"]*)>|(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))",
@@ -1228,17 +1374,16 @@ _SIMPLE_ARRAY_ITEMS = re.compile(
 
 def _simple_array_items(body: bytes) -> list[Any]:
     items: list[Any] = []
-    for item in _SIMPLE_ARRAY_ITEMS.finditer(body):
-        kind = item.lastgroup
-        value = item.group(kind)
-        if kind == "num":
-            items.append(float(value) if b"." in value else int(value))
-        elif kind == "hex":
-            items.append(_hex_bytes(value))
-        elif b"\\" in value:
-            items.append(_read_literal_string(value + b")", 0)[0])
+    # "()" and "<>" both leave every group empty: either way the item is an empty string.
+    for string, hexstring, number in _SIMPLE_ARRAY_ITEMS.findall(body):
+        if number:
+            items.append(float(number) if b"." in number else int(number))
+        elif hexstring:
+            items.append(_hex_bytes(hexstring))
+        elif b"\\" in string:
+            items.append(_read_literal_string(string + b")", 0)[0])
         else:
-            items.append(value)
+            items.append(string)
     return items
 
 
@@ -1374,6 +1519,9 @@ class _TextInterpreter(PDFPageInterpreter):
             if kind == "num":
                 token = m.group(kind)
                 stack.append(float(token) if b"." in token else int(token))
+            elif kind == "draw":
+                if not marks:
+                    stack.clear()
             elif kind == "kw":
                 operator = m.group(kind)
                 if operator in _CONSTANTS:

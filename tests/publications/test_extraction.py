@@ -29,6 +29,7 @@ from publications.extraction import (
     ExtractionResult,
     extract_many,
     extract_pdf_text,
+    join_hyphenated_words,
     parse_pdf_date,
     sha256_of_file,
     validate_pdf_upload,
@@ -432,6 +433,18 @@ def test_killed_workers_do_not_take_down_the_batch(tmp_path: Path, endless_pdf: 
     for i, path in enumerate(good):
         assert results[path].status == "done", results[path].message
         assert " ".join(results[path].pages[0].split()) == PAGES[i]
+
+
+def test_words_broken_at_line_ends_are_joined() -> None:
+    pages = [
+        "the privacy guar-\nantees hold; pre-departure training\nand pre-\ndeparture briefings",
+        "from 1990-\n2000 the Ministry-\nLevel talks; a soft\u00ad\nhyphen",
+    ]
+
+    assert join_hyphenated_words(pages) == [
+        "the privacy guarantees hold; pre-departure training\nand pre-departure briefings",
+        "from 1990-\n2000 the Ministry-\nLevel talks; a softhyphen",
+    ]
 
 
 def test_every_failure_reason_has_a_message() -> None:
