@@ -1,7 +1,7 @@
 """URL map: public app endpoints first, Wagtail's page tree last (it catches everything else)."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,11 +19,11 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Not django's static(): documents must go through Wagtail's serve view and its access checks.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.serve_media_in_debug)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -1,8 +1,10 @@
 """Site-wide views: health check and error pages."""
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views.static import serve
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -20,3 +22,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Render a self-contained 500 page: no database, no context processors that might fail again."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def serve_media_in_debug(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve uploads during development, except Wagtail documents.
+
+    Documents (publication PDFs among them) are only served by /documents/<id>/..., where the
+    draft, privacy and embargo checks run; a direct file URL would skip them.
+    """
+    if path.lstrip("/").startswith("documents/"):
+        raise Http404("Documents are served from /documents/.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -129,6 +129,20 @@ class TestPagesRender:
         assert response.status_code == 200
         assert client.get("/admin/snippets/themes/gcmobjective/").status_code == 200
 
+    def test_debug_media_route_never_serves_documents_directly(self, rf, settings, tmp_path):
+        from django.http import Http404
+
+        from salam.views import serve_media_in_debug
+
+        settings.MEDIA_ROOT = tmp_path
+        (tmp_path / "documents").mkdir()
+        (tmp_path / "documents" / "draft.pdf").write_bytes(b"%PDF-1.4 secret")
+        (tmp_path / "speaker.jpg").write_bytes(b"jpeg")
+        for path in ("documents/draft.pdf", "/documents/draft.pdf"):
+            with pytest.raises(Http404):
+                serve_media_in_debug(rf.get("/media/" + path), path)
+        assert serve_media_in_debug(rf.get("/media/speaker.jpg"), "speaker.jpg").status_code == 200
+
     def test_healthz(self, client):
         assert client.get("/healthz").json() == {"status": "ok"}
 
