@@ -5,6 +5,8 @@ Elasticsearch tests run against the real server named by ELASTICSEARCH_URL (star
 carries the process id and a random suffix) and removes them at the end.
 """
 
+import os
+
 import pytest
 from django.conf import settings
 from elasticsearch import Elasticsearch
@@ -32,3 +34,34 @@ def site_root(db):
     from salam.models import HomePage
 
     return HomePage.objects.get()
+
+
+# Debian's Chromium, never a browser downloaded by a test tool. The flags keep it from reaching
+# for the network at start-up (this machine has none) and let it run as root in CI.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium driven by Playwright, for tests marked `browser` (with `live_server`)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
+    # calls; the tests' ORM calls stay synchronous and are safe to allow.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,6 +1,5 @@
 """The lecture page in headless Chromium: registering through the form, and seeking from the transcript."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -12,22 +11,10 @@ from tests.factories.lectures import make_lecture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
 
 @pytest.fixture
-def browser_page(settings):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(timezone_id="Europe/Berlin")
-        yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser_page(browser):
+    return browser.new_page(timezone_id="Europe/Berlin")
 
 
 def test_register_through_the_form(live_server, browser_page, site_root):

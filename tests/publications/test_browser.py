@@ -3,31 +3,16 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from salam.models import HomePage
 from tests.factories.publications import AuthorFactory, make_document, make_index, make_publication, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        yield page
-        browser.close()
+def browser_page(browser):
+    return browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
 
 @pytest.fixture
