@@ -15,7 +15,6 @@ every page of every PDF).
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import threading
@@ -23,50 +22,65 @@ import time
 
 logger = logging.getLogger(__name__)
 
-# Runs of letters and digits (Unicode), keeping inner apostrophes ("don't") so that a possessive
-# can be recognised and dropped: "migration's" and "workers'" index as "migration", "workers".
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+# Runs of word characters (Unicode), keeping inner apostrophes ("don't") so that a possessive can
+# be recognised and dropped: "migration's" and "workers'" index as "migration", "workers".
+_WORD = re.compile(r"\w+(?:'\w+)*")
 
 SYNONYM_CACHE_SECONDS = 300
 
 
-@functools.lru_cache(maxsize=300_000)
-def lemma(word: str) -> str:
-    """The tagger's lowercase lemma of one word ("Migrants" -> "migrant")."""
-    lowered = word.lower()
+_LEMMA_CACHE_LIMIT = 500_000
+
+
+def _lemma_uncached(token: str) -> str:
+    word = token[:-2] if token.endswith("'s") else token
     try:
         from themes.nlp import lemmatize
     except ImportError:  # the tagger is not installed yet: fall back to lowercase words
-        return lowered
-    result = lemmatize(lowered).strip()
+        return word
     # A lemma that spaCy splits into several tokens keeps only its letters and digits.
-    return " ".join(_WORD.findall(result)) or lowered
+    return " ".join(_WORD.findall(lemmatize(word))) or word
+
+
+class _LemmaCache(dict):
+    """token -> its lemma(s), space-separated, computed on first sight.
+
+    Words repeat a lot (a corpus has a few hundred thousand distinct ones), so indexing runs at
+    dictionary speed; the cache is emptied if it ever grows huge.
+    """
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _LEMMA_CACHE_LIMIT:
+            self.clear()
+        value = self[token] = _lemma_uncached(token)
+        return value
+
+
+_LEMMAS = _LemmaCache()
+
+
+def _tokens(text: str | None) -> list[str]:
+    return _WORD.findall((text or "").lower().replace("\u2019", "'"))
+
+
+def lemma(word: str) -> str:
+    """The tagger's lowercase lemma of one word ("Migrants" -> "migrant")."""
+    return _LEMMAS[word.lower().replace("\u2019", "'")]
 
 
 def words(text: str) -> list[str]:
     """The words of a text, lowercased, with possessive endings removed."""
-    out = []
-    for match in _WORD.findall(text or ""):
-        token = _POSSESSIVE.sub("", match.lower().replace("\u2019", "'"))
-        if token.endswith("'"):
-            token = token[:-1]
-        if token:
-            out.append(token)
-    return out
-
-
-def lemma_tokens(text: str) -> list[str]:
-    """The lemmas of a text's words, in order."""
-    out: list[str] = []
-    for word in words(text):
-        out.extend(lemma(word).split())
-    return out
+    return [token[:-2] if token.endswith("'s") else token for token in _tokens(text)]
 
 
 def lemmatize_text(text: str) -> str:
     """The lemmatised copy of a text that goes into the ``*_lemma`` fields and their queries."""
-    return " ".join(lemma_tokens(text))
+    return " ".join(map(_LEMMAS.__getitem__, _tokens(text)))
+
+
+def lemma_tokens(text: str) -> list[str]:
+    """The lemmas of a text's words, in order."""
+    return lemmatize_text(text).split()
 
 
 def surface_forms(word: str) -> set[str]:

@@ -19,7 +19,6 @@ from django.conf import settings
 from elasticsearch import Elasticsearch
 from elasticsearch.dsl import (
     Boolean,
-    Completion,
     Date,
     Document,
     InnerDoc,
@@ -46,19 +45,22 @@ spell_shingle = analyzer(
 LEMMA_FIELDS = ("title", "subtitle", "abstract", "keywords")
 SOURCE_EXCLUDES = [f"{name}_lemma" for name in LEMMA_FIELDS] + [
     "tags_lemma",
-    "pages.text_lemma",
+    "pages",
     "spell",
-    "title_suggest",
-    "term_suggest",
 ]
 
 
 class Passage(InnerDoc):
-    """A page of a PDF's text (``number``) or a stretch of a lecture transcript (``seconds``)."""
+    """A page of a PDF's text (``number``) or a stretch of a lecture transcript (``seconds``).
+
+    Matching uses ``text_lemma``; ``text`` is the original, only stored (outside ``_source``, and
+    not indexed at all: half the cost of indexing the full text). The highlighter re-reads it and
+    marks the spellings of the query's words (see search.query.build_query).
+    """
 
     number = Integer()
     seconds = Integer()
-    text = Text(analyzer="standard")
+    text = Text(analyzer="standard", index=False, store=True)
     text_lemma = Text(analyzer="standard")
 
 
@@ -102,9 +104,8 @@ class SearchDocument(Document):
     status = Keyword()
     recording_url = Keyword(index=False, doc_values=False)
     pages = Nested(Passage)
+    # Titles, keywords and tag names, with word n-grams for the phrase suggester ("did you mean").
     spell = Text(analyzer="standard", fields={"shingle": Text(analyzer=spell_shingle)})
-    title_suggest = Completion(analyzer="simple")
-    term_suggest = Completion(analyzer="simple")
 
     class Meta:
         source = MetaField(excludes=SOURCE_EXCLUDES)
@@ -188,10 +189,9 @@ def prepare(source: dict) -> dict:
         {**passage, "text_lemma": analysis.lemmatize_text(passage.get("text", ""))}
         for passage in source.get("pages", [])
     ]
-    spell_parts = [source.get("title", ""), source.get("subtitle", ""), source.get("abstract", "")]
+    # Shingles are the costliest part of indexing: short fields only (abstracts still feed the
+    # suggester's candidate words through a generator on the abstract field itself).
+    spell_parts = [source.get("title", ""), source.get("subtitle", "")]
     spell_parts += source.get("keywords", []) + source.get("country_names", []) + source.get("theme_names", [])
     body["spell"] = "\n".join(part for part in spell_parts if part)
-    body["title_suggest"] = {"input": [source["title"]], "weight": 10} if source.get("title") else None
-    terms = source.get("country_names", []) + source.get("theme_names", [])
-    body["term_suggest"] = {"input": terms} if terms else None
     return {key: value for key, value in body.items() if value is not None}

@@ -19,7 +19,8 @@ from search.exceptions import SearchUnavailable
 from search.indexing import ELASTICSEARCH_ERRORS
 from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
-COLUMN_FACETS = {"gcm": ("gcm", "GCM objective"), "theme": ("themes", "Theme")}
+# columns parameter -> (index field, noun in sentences, plural)
+COLUMN_FACETS = {"gcm": ("gcm", "GCM objective", "GCM objectives"), "theme": ("themes", "theme", "themes")}
 # ColorBrewer "Blues" (sequential, colour-blind safe); dark text on the light classes, white on the dark.
 PALETTE = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 DARK_FROM = 4
@@ -95,7 +96,7 @@ def search_url(country: str, column_facet: str, value: str) -> str:
 
 def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> EvidenceMap:
     """Count publications per country and objective/theme; raises SearchUnavailable when ES is down."""
-    field_name, column_title = COLUMN_FACETS.get(columns, COLUMN_FACETS["gcm"])
+    field_name, column_title, _ = COLUMN_FACETS.get(columns, COLUMN_FACETS["gcm"])
     columns = columns if columns in COLUMN_FACETS else "gcm"
     client = client or get_client()
     try:

@@ -82,7 +82,7 @@ class PublicationSearch(FacetedSearch):
 
     def search(self):
         search = super().search()
-        return search.source(excludes=SOURCE_EXCLUDES + ["pages"]).extra(track_total_hits=True)
+        return search.source(excludes=SOURCE_EXCLUDES).extra(track_total_hits=True)
 
     def query(self, search, query):
         return search.query(build_query(self.parsed, passages=self.passages))
@@ -207,11 +207,10 @@ def _hit(raw: dict, taxonomy) -> SearchHit:
         fragments = inner_hit.get("highlight", {}).get("pages.text", [])
         if not fragments:
             continue
-        page_source = inner_hit.get("_source", {})
-        passages.append(
-            # Escaped by Elasticsearch (encoder=html) except for our <mark> tags.
-            Passage(html=mark_safe(fragments[0]), number=page_source.get("number"), seconds=page_source.get("seconds"))  # noqa: S308
-        )
+        values = inner_hit.get("fields", {})
+        number, seconds = values.get("pages.number", [None])[0], values.get("pages.seconds", [None])[0]
+        # Escaped by Elasticsearch (encoder=html) except for our <mark> tags.
+        passages.append(Passage(html=mark_safe(fragments[0]), number=number, seconds=seconds))  # noqa: S308
     title = source.get("title", "")
 
     def marked(name: str, fallback: str) -> SafeString:
@@ -317,7 +316,10 @@ def did_you_mean(text: str, *, client: Elasticsearch | None = None, index: str |
                         "gram_size": 3,
                         "max_errors": 3,
                         "confidence": 0.0,
-                        "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
+                        "direct_generator": [
+                            {"field": "spell", "suggest_mode": "always", "min_word_length": 3},
+                            {"field": "abstract", "suggest_mode": "always", "min_word_length": 3},
+                        ],
                     }
                 },
             },
@@ -337,42 +339,25 @@ def _has_results(text: str, *, client: Elasticsearch, index: str) -> bool:
 
 
 def autocomplete(prefix: str, *, limit: int = 8, client: Elasticsearch | None = None) -> list[dict]:
-    """Taxonomy terms and titles that start with what the visitor typed."""
-    from django.urls import reverse
-
+    """Taxonomy terms (from the taxonomy) and titles (from the index) that start with what was typed."""
     prefix = clean_query(prefix, 100)
     if len(prefix) < 2:
         return []
+    out = get_taxonomy().complete(prefix, limit=min(4, limit))
     client = client or get_client()
-    fuzzy = {"fuzzy": {"fuzziness": 1, "prefix_length": 2}} if len(prefix) >= 4 else {}
     try:
         response = client.search(
             index=alias_name(),
+            size=limit,
             source=["title", "url", "type"],
-            suggest={
-                "terms": {
-                    "prefix": prefix,
-                    "completion": {"field": "term_suggest", "size": 4, "skip_duplicates": True, **fuzzy},
-                },
-                "titles": {
-                    "prefix": prefix,
-                    "completion": {"field": "title_suggest", "size": limit, "skip_duplicates": True, **fuzzy},
-                },
-            },
+            query={"multi_match": {"query": prefix, "type": "bool_prefix", "fields": ["title"], "operator": "and"}},
         )
     except ELASTICSEARCH_ERRORS as exc:
         raise SearchUnavailable() from exc
-    taxonomy = get_taxonomy()
-    out: list[dict] = []
-    for option in response["suggest"]["terms"][0]["options"]:
-        family, code = taxonomy.names.get(option["text"].lower(), (None, None))
-        if family == "country":
-            out.append(
-                {"label": option["text"], "kind": "country", "url": reverse("themes:country", args=[code.lower()])}
-            )
-        elif family == "theme":
-            out.append({"label": option["text"], "kind": "theme", "url": reverse("themes:theme", args=[code])})
-    for option in response["suggest"]["titles"][0]["options"]:
-        source = option.get("_source", {})
-        out.append({"label": option["text"], "kind": source.get("type", ""), "url": source.get("url", "")})
+    seen = set()
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        if source["title"] not in seen:
+            seen.add(source["title"])
+            out.append({"label": source["title"], "kind": source.get("type", ""), "url": source.get("url", "")})
     return out[:limit]

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 # What "Elasticsearch did not do it" looks like: down, timing out, or answering with an error.
 ELASTICSEARCH_ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
 OUTBOX_BATCH = 200
+REBUILD_TIMEOUT_S = 120
 STALE_OUTBOX_MINUTES = 10
 
 # --- queueing (called from signal receivers, inside the change's transaction) -------------------
@@ -120,7 +121,7 @@ def bulk_write(
     if not documents or not targets:
         return failed
     for ok, item in helpers.streaming_bulk(
-        client,
+        client.options(request_timeout=REBUILD_TIMEOUT_S),
         _actions(documents, targets, version),
         chunk_size=200,
         max_chunk_bytes=20 * 1024 * 1024,
@@ -247,7 +248,7 @@ def rebuild(
     documents: Iterable[tuple[int, dict]] | None = None,
     chunk_size: int = 250,
     on_chunk: Callable[[int], None] | None = None,
-    threads: int = 2,
+    threads: int = 3,
 ) -> RebuildReport:
     """Fill a new timestamped index, then point the alias at it and drop the old one(s).
 
@@ -256,7 +257,8 @@ def rebuild(
     versioned from the rebuild's start, so anything newer wins over what the rebuild loads.
     ``on_chunk`` is called with the number of documents sent after each bulk request (progress).
     """
-    client = client or get_client()
+    # Bulk requests of a rebuild may take longer than a visitor's search is allowed to.
+    client = (client or get_client()).options(request_timeout=REBUILD_TIMEOUT_S)
     started = timezone.now()
     version = builders.version_now()
     clock = time.perf_counter()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.faceted import FACET_TITLES, FacetValue, SearchHit, run_search
+from search.faceted import FacetValue, SearchHit, run_search
 from search.params import SearchParams
 
-RELATED_FACETS = ("country", "theme", "gcm")
+RELATED_FACETS = {"country": "countries", "theme": "themes", "gcm": "GCM objectives"}
 
 
 @dataclass
@@ -35,8 +35,8 @@ def facet_summary(facet: str, value: str, *, latest: int = 5, related: int = 8) 
     params = SearchParams(filters={facet: (value,)}, sort="newest", page_size=latest)
     results = run_search(params, suggest=False)
     others = [
-        (name, FACET_TITLES[name], [fv for fv in results.facets.get(name, []) if fv.count][:related])
-        for name in RELATED_FACETS
+        (name, title, [fv for fv in results.facets.get(name, []) if fv.count][:related])
+        for name, title in RELATED_FACETS.items()
         if name != facet
     ]
     return FacetSummary(

@@ -222,18 +222,22 @@ def build_query(parsed: ParsedQuery, *, passages: int = 3) -> Query:
                 inner_hits={
                     "name": "passages",
                     "size": passages,
-                    "_source": {"includes": ["pages.number", "pages.seconds"]},
+                    "_source": False,
+                    "docvalue_fields": ["pages.number", "pages.seconds"],
                     "highlight": {
                         "encoder": "html",
                         "pre_tags": ["<mark>"],
                         "post_tags": ["</mark>"],
+                        # The page text is stored but not indexed: the terms to mark come from a
+                        # query on the lemma field, holding the original spellings of each word.
+                        "require_field_match": False,
                         "fields": {
                             PASSAGE_TEXT: {
                                 "type": "unified",
                                 "fragment_size": 180,
                                 "number_of_fragments": 1,
                                 "no_match_size": 0,
-                                "highlight_query": highlight_query(parsed, PASSAGE_TEXT).to_dict(),
+                                "highlight_query": highlight_query(parsed, PASSAGE_LEMMA, positions=False).to_dict(),
                             }
                         },
                     },
@@ -256,11 +260,15 @@ def _span_for(field_name: str, text: str) -> dict | None:
     return {"span_near": {"clauses": clauses, "slop": 0, "in_order": True}}
 
 
-def highlight_query(parsed: ParsedQuery, field_name: str) -> Query:
-    """What to mark in an original-text field: every inflection of the query's words and synonyms."""
+def highlight_query(parsed: ParsedQuery, field_name: str, *, positions: bool = True) -> Query:
+    """What to mark in an original-text field: every inflection of the query's words and synonyms.
+
+    Phrases are marked as phrases where the field has positions; in the page text (indexed
+    without them) their words are marked one by one.
+    """
     should: list[Query] = []
     for term in parsed.positive_terms:
-        if term.is_phrase:
+        if term.is_phrase and positions:
             span = _span_for(field_name, term.text)
             if span:
                 should.append(Q(span))

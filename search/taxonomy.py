@@ -31,8 +31,8 @@ class Taxonomy:
     countries: dict[str, str] = field(default_factory=dict)  # alpha-2 -> name
     themes: dict[str, str] = field(default_factory=dict)  # slug -> name
     gcm: dict[str, str] = field(default_factory=dict)  # "21" -> official title
-    # Autocomplete: lowercased display name -> (family, code).
-    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Autocomplete: (lowercased name, alias or demonym, family, code, display name).
+    names: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def label(self, facet: str, value: str) -> str:
         """The human name of a facet value ("NP" -> "Nepal")."""
@@ -49,6 +49,33 @@ class Taxonomy:
         if facet == "language":
             return language_name(value)
         return value
+
+    def complete(self, prefix: str, *, limit: int = 4) -> list[dict]:
+        """Countries, themes and objectives one of whose words (or names) starts with ``prefix``."""
+        from django.urls import reverse
+
+        wanted = prefix.lower().strip()
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        for name, family, code, label in self.names:
+            if name.startswith(wanted):
+                rank = 0
+            elif any(word.startswith(wanted) for word in name.split()):
+                rank = 1
+            else:
+                continue
+            key = (family, code)
+            if key not in found or rank < found[key][0]:
+                found[key] = (rank, label)
+        ordered = sorted(found.items(), key=lambda item: (item[1][0], item[1][1]))[:limit]
+        routes = {"country": "themes:country", "theme": "themes:theme", "gcm": "themes:gcm"}
+        return [
+            {
+                "label": label,
+                "kind": family,
+                "url": reverse(routes[family], args=[code.lower() if family == "country" else code]),
+            }
+            for (family, code), (_, label) in ordered
+        ]
 
 
 def language_name(code: str) -> str:
@@ -67,12 +94,15 @@ def _load() -> Taxonomy:
     taxonomy = Taxonomy()
     for country in Country.objects.all():
         taxonomy.countries[country.alpha2] = country.name
-        taxonomy.names[country.name.lower()] = ("country", country.alpha2)
+        for name in [country.name, *country.alias_list, *country.demonym_list]:
+            taxonomy.names.append((name.lower(), "country", country.alpha2, country.name))
     for theme in Theme.objects.all():
         taxonomy.themes[theme.slug] = theme.name
-        taxonomy.names[theme.name.lower()] = ("theme", theme.slug)
+        taxonomy.names.append((theme.name.lower(), "theme", theme.slug, theme.name))
     for objective in GCMObjective.objects.all():
         taxonomy.gcm[str(objective.number)] = objective.title
+        label = f"GCM objective {objective.number}: {objective.title}"
+        taxonomy.names.append((objective.title.lower(), "gcm", str(objective.number), label))
     return taxonomy
 
 

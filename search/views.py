@@ -135,7 +135,7 @@ def evidence_map(request: HttpRequest) -> HttpResponse:
         evidence = build_map(columns)
     except SearchUnavailable as error:
         return unavailable(request, error, what="The evidence map")
-    views = [(key, f"Countries \u00d7 {title}s") for key, (_, title) in COLUMN_FACETS.items()]
+    views = [(key, f"Countries \u00d7 {plural}") for key, (_, _, plural) in COLUMN_FACETS.items()]
     return render(request, "search/evidence_map.html", {"map": evidence, "views": views, "columns": columns})
 
 

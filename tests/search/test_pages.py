@@ -178,7 +178,7 @@ class TestEvidenceMap:
 
     def test_switch_to_themes_and_csv(self, client, pages):
         html = client.get("/evidence-map/", {"columns": "theme"}).content.decode()
-        assert "Countries \u00d7 Themes" in html and "Fair and ethical recruitment" in html
+        assert "Countries \u00d7 themes" in html and "Fair and ethical recruitment" in html
         response = client.get("/evidence-map.csv", {"columns": "gcm"})
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -200,7 +200,7 @@ class TestLandingPages:
         assert "<strong>3</strong> publications and lectures tagged GCM Objective 6" in html
         assert "1 lecture" in html and "Lecture on recruitment in Nepal" in html
         assert 'href="/search/?gcm=6"' in html
-        assert "Often tagged together: country" in html and "Nepal (3)" in html
+        assert "Often tagged together: countries" in html and "Nepal (3)" in html
 
     def test_country_and_theme_pages(self, client, pages):
         html = client.get("/countries/bd/").content.decode()

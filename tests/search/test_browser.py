@@ -1,0 +1,98 @@
+"""The search page in headless Chromium: search from the header, tick a facet, see results change.
+
+Screenshots go to /tmp/search-*.png (looked at by hand when the page changes).
+"""
+
+import pytest
+
+from search import indexing
+from tests.factories import search as factories
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.elasticsearch,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def corpus(live_server, site_root, search_index):
+    """Made before the browser starts: Playwright's event loop makes the ORM refuse to run in this thread."""
+    factories.publication(
+        site_root,
+        "Recruitment fees paid by Nepali workers in Qatar",
+        pages=["Introduction to the survey.", "Most migrant workers paid recruitment fees of over 1,000 dollars."],
+        countries=["NP", "QA"],
+        themes=["fair-recruitment"],
+        gcm=[6],
+        authors=["Anjali Sharma"],
+    )
+    factories.publication(
+        site_root,
+        "Recruitment agencies and fees in Bangladesh",
+        pages=["Agencies in Dhaka charge recruitment fees for visas."],
+        countries=["BD"],
+        themes=["fair-recruitment"],
+        gcm=[6],
+        publication_type="report",
+    )
+    factories.publication(
+        site_root,
+        "Fair recruitment corridors from Sri Lanka",
+        pages=["Recruitment without fees is possible, officials said."],
+        countries=["LK"],
+        gcm=[6],
+    )
+    indexing.refresh()
+
+
+def test_search_tick_a_facet_and_see_the_results_change(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Search publications and lectures").first.fill("recruitment fees")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=recruitment+fees")
+    assert page.locator(".results__count").inner_text() == "3 results for “recruitment fees”"
+    assert page.locator(".result__passages mark").count() >= 2
+    page.screenshot(path="/tmp/search-results.png", full_page=True)
+
+    # Ticking "Bangladesh" submits the form by script; the count and the list follow.
+    page.get_by_label("Bangladesh (1 results)").check()
+    page.wait_for_url("**country=BD**")
+    assert page.locator(".results__count").inner_text() == "1 result for “recruitment fees”"
+    assert page.locator(".result__title").all_inner_texts() == ["Recruitment agencies and fees in Bangladesh"]
+    # The country list did not collapse: Nepal is still offered, unticked, with its count.
+    assert page.get_by_label("Nepal (1 results)").is_checked() is False
+    assert page.get_by_label("Bangladesh (1 results)").is_checked()
+    page.screenshot(path="/tmp/search-filtered.png", full_page=True)
+
+    # The active filter can be removed with one link.
+    page.get_by_role("link", name="Remove filter Country: Bangladesh").click()
+    page.wait_for_load_state()
+    assert page.locator(".results__count").inner_text() == "3 results for “recruitment fees”"
+    page.close()
+
+
+def test_filters_work_without_javascript(corpus, live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/search/?q=recruitment")
+    page.get_by_label("Report (1 results)").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**type=report**")
+    assert page.locator(".result__title").all_inner_texts() == ["Recruitment agencies and fees in Bangladesh"]
+    context.close()
+
+
+def test_evidence_map_renders_as_a_table(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{live_server.url}/evidence-map/")
+    table = page.get_by_role("table")
+    assert "Publications by country" in table.locator("caption").inner_text()
+    nepal_row = page.get_by_role("row", name="Nepal")
+    assert nepal_row.get_by_role("link", name="1").count() == 1
+    page.screenshot(path="/tmp/search-evidence-map.png", full_page=True)
+    page.goto(f"{live_server.url}/gcm/6/")
+    assert "3 publications and lectures tagged GCM Objective 6" in page.locator(".landing-total").inner_text()
+    page.screenshot(path="/tmp/search-landing-gcm6.png", full_page=True)
+    page.close()
