@@ -1,6 +1,7 @@
 """The search page in headless Chromium: search from the header, tick a facet, see results change.
 
-Screenshots go to /tmp/search-*.png (looked at by hand when the page changes).
+Uses the suite's `browser` fixture (tests/conftest.py). Screenshots go to /tmp/search-*.png (looked
+at by hand when the page changes).
 """
 
 import pytest
