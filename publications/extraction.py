@@ -126,7 +126,7 @@ SIGNATURE_WINDOW = 1024  # readers accept leading junk before the header; so do 
 # page numbers alone are not a text layer, while a one-line note ("Secret!") still counts as text.
 NO_TEXT_CHARS_PER_PAGE = 5
 LANGUAGE_MIN_LETTERS = 40
-LANGUAGE_SAMPLE_CHARS = 10_000
+LANGUAGE_SAMPLE_CHARS = 3_000  # langdetect needs far less; its time grows with the sample
 LANGUAGE_MIN_PROBABILITY = 0.5
 
 # Layout thresholds, in the units pdfminer's LAParams uses (fractions of glyph size).
@@ -238,9 +238,9 @@ def validate_pdf_upload(fileobj: IO[bytes], max_bytes: int) -> None:
 
 def extract_pdf_text(path: str | os.PathLike[str], limits: ExtractionLimits) -> ExtractionResult:
     """Extract one PDF in a child process with the given limits; never raises for a bad file."""
-    for _path, result in extract_many([path], limits, workers=1):
-        return result
-    raise AssertionError("extract_many yielded nothing for one path")  # pragma: no cover
+    # list() runs the pool to its end, so its worker has exited before the result is returned.
+    [(_path, result)] = list(extract_many([path], limits, workers=1))
+    return result
 
 
 def extract_many(
@@ -695,9 +695,11 @@ def detect_language(pages: list[str]) -> str | None:
 
 
 def _language_sample(pages: list[str]) -> str:
+    # From a quarter into the document (past title pages, author lists and contents), wrapping round.
+    start = len(pages) // 4
     parts: list[str] = []
     size = 0
-    for text in pages:
+    for text in pages[start:] + pages[:start]:
         parts.append(text)
         size += len(text)
         if size >= LANGUAGE_SAMPLE_CHARS:
@@ -814,7 +816,7 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text).translate(_LIGATURES))
 
 
-_LINE_END_HYPHEN = re.compile(r"(\w+)([-\u00ad\u2010])\n(\w+)")
+_LINE_END_HYPHEN = re.compile(r"\b(\w++)([-\u00ad\u2010])\n(\w++)")  # possessive: no backtracking
 _WORD = re.compile(r"\w+")
 _HYPHENATED_WORD = re.compile(r"\w+-\w+")
 
@@ -825,16 +827,21 @@ def join_hyphenated_words(pages: list[str]) -> list[str]:
     The document itself decides whether the hyphen stays: "pre-departure" stays hyphenated when
     it is written so elsewhere in the text and "predeparture" is not. Soft hyphens always go.
     """
-    text = "\n".join(pages).lower()
-    words = set(_WORD.findall(text))
-    hyphenated = set(_HYPHENATED_WORD.findall(text))
+    vocabulary: list[set[str]] = []  # [words, hyphenated words], read only if a case needs them
+
+    def written(form: str, hyphenated: bool) -> bool:
+        if not vocabulary:
+            text = "\n".join(pages).lower()
+            vocabulary.extend([set(_WORD.findall(text)), set(_HYPHENATED_WORD.findall(text))])
+        return form in vocabulary[hyphenated]
 
     def join(match: re.Match[str]) -> str:
         head, hyphen, tail = match.groups()
         if not (head[-1].isalpha() and tail[0].islower()):
             return match.group(0)  # "1990-\n2000", "Ministry-\nLevel": not a broken word
-        keep = hyphen == "-" and f"{head}-{tail}".lower() in hyphenated and f"{head}{tail}".lower() not in words
-        return f"{head}-{tail}" if keep else head + tail
+        if hyphen == "-" and written(f"{head}-{tail}".lower(), True) and not written(f"{head}{tail}".lower(), False):
+            return f"{head}-{tail}"
+        return head + tail
 
     return [_LINE_END_HYPHEN.sub(join, page).replace("\u00ad", "") for page in pages]
 

@@ -78,15 +78,25 @@ def write_text_pdf(path: Path, pages: list[str], encrypt: object = None, **info:
 def raw_pdf(content: bytes, info: bytes | None = None, deflated: bytes | None = None) -> bytes:
     """A one-page PDF written by hand, for content no PDF library would produce."""
     data = zlib.compress(content) if deflated is None else deflated
-    stream_dict = b"<< /Length %d /Filter /FlateDecode >>" % len(data)
+    return raw_pdf_pages([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"], info)
+
+
+def raw_pdf_pages(streams: list[bytes], info: bytes | None = None) -> bytes:
+    """A PDF with one page per content stream object (dictionary and stream), Helvetica as /F1."""
+    count = len(streams)
+    font, first_page = 3, 4  # objects: catalog, pages, font, then each page and its stream
+    kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(count))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        stream_dict + b"\nstream\n" + data + b"\nendstream",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    for i, stream in enumerate(streams):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, first_page + 2 * i + 1)
+        )
+        objects.append(stream)
     if info is not None:
         objects.append(info)
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -97,8 +107,8 @@ def raw_pdf(content: bytes, info: bytes | None = None, deflated: bytes | None = 
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"<< /Size %d /Root 1 0 R%s >>" % (len(objects) + 1, b" /Info 6 0 R" if info is not None else b"")
-    out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    info_ref = b" /Info %d 0 R" % len(objects) if info is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info_ref, xref)
     return bytes(out)
 
 
@@ -226,6 +236,22 @@ def write_bytes(folder: Path, name: str, content: bytes) -> Path:
 
 for _name, _content in NOT_PDF.items():
     SAMPLES[f"not_pdf_{_name}"] = functools.partial(write_bytes, name=_name, content=_content)
+
+
+@sample
+def one_broken_page(folder: Path) -> Path:
+    good = zlib.compress(text_content([(72, 700, "Labour market analysis for returnees")]))
+    broken = b"4"  # one hex digit: ASCIIHexDecode cannot decode it
+    path = folder / "one-broken-page.pdf"
+    path.write_bytes(
+        raw_pdf_pages(
+            [
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(good) + good + b"\nendstream",
+                b"<< /Length 1 /Filter /ASCIIHexDecode >>\nstream\n" + broken + b"\nendstream",
+            ]
+        )
+    )
+    return path
 
 
 @sample
@@ -361,11 +387,20 @@ def test_file_that_is_not_a_pdf_is_not_pdf(name: str, extracted: dict[str, Extra
     assert result.sha256 == hashlib.sha256(NOT_PDF[name]).hexdigest()
 
 
+def test_one_unreadable_page_costs_only_itself(extracted: dict[str, ExtractionResult]) -> None:
+    result = extracted["one_broken_page"]
+
+    assert result.status == "done", result.message
+    assert result.pages == ["Labour market analysis for returnees", ""]
+    assert result.message == "Text was extracted from 1 of 2 pages; page(s) 2 could not be read."
+
+
 def test_image_only_pdf_has_no_text(extracted: dict[str, ExtractionResult]) -> None:
     result = extracted["scan"]
 
     assert_failed(result, "no_text")
     assert result.message == MESSAGES["no_text"]
+    assert result.page_count == 2  # still known, for the form
 
 
 # --- files past a limit --------------------------------------------------------------------------
