@@ -14,6 +14,8 @@ import pytest
 from themes import nlp, seed_data
 from themes.evaluation import evaluate
 from themes.nlp import Suggestion, Vocabulary, get_tagger, lemmatize, suggest_tags, synonym_expansions
+from themes.nlp.spacy_pipeline import _CHUNK_CHARS
+from themes.nlp.tagger import _objective_numbers
 
 DATA = Path(__file__).parent / "data"
 
@@ -221,10 +223,10 @@ def test_explicit_objective_references(text, expected):
 
 
 def test_objective_numbers_parsing():
-    assert nlp._objective_numbers("5, 6 and 7") == ["5", "6", "7"]
-    assert nlp._objective_numbers("5 to 7") == ["5", "6", "7"]
-    assert nlp._objective_numbers("22 (a)") == ["22"]
-    assert nlp._objective_numbers("21 and 21") == ["21"]
+    assert _objective_numbers("5, 6 and 7") == ["5", "6", "7"]
+    assert _objective_numbers("5 to 7") == ["5", "6", "7"]
+    assert _objective_numbers("22 (a)") == ["22"]
+    assert _objective_numbers("21 and 21") == ["21"]
 
 
 def test_objectives_from_subject_matter():
@@ -349,7 +351,7 @@ def test_empty_and_garbage_input(pages):
 
 def test_very_long_page_is_chunked():
     page = ("Filler words about nothing in particular. " * 3000) + "Workers from Nepal arrived."
-    assert len(page) > nlp._CHUNK_CHARS
+    assert len(page) > _CHUNK_CHARS
     nepal = next(s for s in suggest_tags(["Short first page.", page], threshold=0.0) if s.code == "NP")
     assert nepal.evidence[0].page == 2
 
