@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -30,33 +31,60 @@ SYNONYM_CACHE_SECONDS = 300
 
 
 _LEMMA_CACHE_LIMIT = 500_000
+_BATCH_WORDS = 2_000
+
+# token -> its lemma(s), space-separated. Words repeat a lot (a corpus has a few hundred thousand
+# distinct ones), so indexing runs at dictionary speed once a word has been seen; the cache is
+# emptied if it ever grows huge.
+_LEMMAS: dict[str, str] = {}
 
 
-def _lemma_uncached(token: str) -> str:
-    word = token[:-2] if token.endswith("'s") else token
+def _base(token: str) -> str:
+    return token[:-2] if token.endswith("'s") else token
+
+
+def _tagger_lemmatize(text: str) -> str:
     try:
         from themes.nlp import lemmatize
     except ImportError:  # the tagger is not installed yet: fall back to lowercase words
-        return word
+        return text
+    return lemmatize(text) or ""
+
+
+def _lemma_uncached(token: str) -> str:
+    word = _base(token)
     # A lemma that spaCy splits into several tokens keeps only its letters and digits.
-    return " ".join(_WORD.findall(lemmatize(word))) or word
+    return " ".join(_WORD.findall(_tagger_lemmatize(word))) or word
 
 
-class _LemmaCache(dict):
-    """token -> its lemma(s), space-separated, computed on first sight.
+def _learn(tokens: Iterable[str]) -> None:
+    """Look up the lemmas of new words in batches: one spaCy call per batch instead of per word."""
+    missing = sorted({token for token in tokens if token not in _LEMMAS})
+    if len(_LEMMAS) + len(missing) > _LEMMA_CACHE_LIMIT:
+        _LEMMAS.clear()
+    simple = [token for token in missing if "'" not in _base(token)]
+    for start in range(0, len(simple), _BATCH_WORDS):
+        _learn_batch(simple[start : start + _BATCH_WORDS])
+    for token in missing:
+        if token not in _LEMMAS:
+            _LEMMAS[token] = _lemma_uncached(token)
 
-    Words repeat a lot (a corpus has a few hundred thousand distinct ones), so indexing runs at
-    dictionary speed; the cache is emptied if it ever grows huge.
-    """
 
-    def __missing__(self, token: str) -> str:
-        if len(self) >= _LEMMA_CACHE_LIMIT:
-            self.clear()
-        value = self[token] = _lemma_uncached(token)
-        return value
-
-
-_LEMMAS = _LemmaCache()
+def _learn_batch(batch: list[str]) -> None:
+    # spaCy keeps one token per plain word almost always; when it splits one ("gonna", "5km") the
+    # batch no longer lines up, so it is halved until the odd word is looked up on its own.
+    if len(batch) <= 4:
+        for token in batch:
+            _LEMMAS[token] = _lemma_uncached(token)
+        return
+    lemmas = _tagger_lemmatize(" ".join(_base(token) for token in batch)).split()
+    if len(lemmas) == len(batch):
+        for token, found in zip(batch, lemmas, strict=True):
+            _LEMMAS[token] = " ".join(_WORD.findall(found)) or _base(token)
+        return
+    middle = len(batch) // 2
+    _learn_batch(batch[:middle])
+    _learn_batch(batch[middle:])
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -65,17 +93,25 @@ def _tokens(text: str | None) -> list[str]:
 
 def lemma(word: str) -> str:
     """The tagger's lowercase lemma of one word ("Migrants" -> "migrant")."""
-    return _LEMMAS[word.lower().replace("\u2019", "'")]
+    token = word.lower().replace("\u2019", "'")
+    if token not in _LEMMAS:
+        _learn([token])
+    return _LEMMAS[token]
 
 
 def words(text: str) -> list[str]:
     """The words of a text, lowercased, with possessive endings removed."""
-    return [token[:-2] if token.endswith("'s") else token for token in _tokens(text)]
+    return [_base(token) for token in _tokens(text)]
 
 
 def lemmatize_text(text: str) -> str:
     """The lemmatised copy of a text that goes into the ``*_lemma`` fields and their queries."""
-    return " ".join(map(_LEMMAS.__getitem__, _tokens(text)))
+    tokens = _tokens(text)
+    try:
+        return " ".join(map(_LEMMAS.__getitem__, tokens))
+    except KeyError:  # new words: learn them all at once, then join
+        _learn(tokens)
+        return " ".join(map(_LEMMAS.__getitem__, tokens))
 
 
 def lemma_tokens(text: str) -> list[str]:
