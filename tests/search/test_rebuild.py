@@ -23,7 +23,9 @@ def found(q="") -> list[int]:
 
 def command(*args) -> str:
     out, err = io.StringIO(), io.StringIO()
-    call_command("search_index", *args, stdout=out, stderr=err)
+    # skip_checks=False: run the command as the shell does, system checks included (a method of
+    # the command once shadowed BaseCommand.check and every invocation ran the index check instead).
+    call_command("search_index", *args, stdout=out, stderr=err, skip_checks=False)
     return out.getvalue() + err.getvalue()
 
 

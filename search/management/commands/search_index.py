@@ -41,7 +41,7 @@ class Command(BaseCommand):
             elif options["status"]:
                 self.show_status(deep=False)
             elif options["check"]:
-                self.check()
+                self.check_index()
             elif options["process_outbox"]:
                 self.process_outbox()
             else:
@@ -104,7 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("The index is up to date."))
         return status
 
-    def check(self) -> None:
+    def check_index(self) -> None:
         status = self.show_status(deep=True)
         if not status.ok:
             raise CommandError(
