@@ -38,6 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 from pdfminer.pdfcolor import PREDEFINED_COLORSPACE
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
@@ -529,12 +530,16 @@ def _serve(conn: Connection, limits: ExtractionLimits) -> None:
 
 
 def _warm_up() -> None:
-    """Load the language profiles before the first file's clock starts."""
+    """Load the language profiles before the first file's clock starts; read ToUnicode maps faster."""
+    import pdfminer.pdffont
     from langdetect import DetectorFactory
     from langdetect.detector_factory import init_factory
 
     DetectorFactory.seed = 0
     init_factory()
+    # pdfminer's fonts look their CMap parser up by this name; in a worker process, and only there,
+    # it gets the quicker one (which hands anything unusual back to pdfminer's own).
+    pdfminer.pdffont.CMapParser = ToUnicodeParser  # type: ignore[misc]
 
 
 def _limit_address_space(memory_mb: int) -> None:
@@ -844,6 +849,86 @@ def join_hyphenated_words(pages: list[str]) -> list[str]:
         return head + tail
 
     return [_LINE_END_HYPHEN.sub(join, page).replace("\u00ad", "") for page in pages]
+
+
+# --- ToUnicode maps ------------------------------------------------------------------------------
+
+_CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
+_CMAP_ITEM = re.compile(rb"<([0-9A-Fa-f" + rb"\x00\t\n\x0c\r " + rb"]*)>|(\[)|(\])|(\S)")
+_CMAP_UNUSUAL = re.compile(rb"usecmap|begincidrange|begincidchar|beginnotdefrange")
+
+
+def read_unicode_map(data: bytes) -> dict[int, str] | None:
+    """Character code -> text from a ToUnicode CMap made of bfchar and bfrange blocks of hex strings.
+
+    The same mapping pdfminer's CMapParser builds, without its byte-by-byte tokeniser (a large
+    share of the time spent on fonts); None for anything else (glyph names, usecmap, cid ranges,
+    odd-length hex), which is then left to pdfminer.
+    """
+    if _CMAP_UNUSUAL.search(data):
+        return None
+    mapping: dict[int, str] = {}
+
+    def put(code: int, target: bytes) -> None:
+        text = target.decode("utf-16-be", "ignore")
+        if text == "\u00a0" and mapping.get(code) == " ":
+            return  # pdfminer keeps a space over a no-break space for the same code
+        mapping[code] = text
+
+    for block in _CMAP_BLOCK.finditer(data):
+        items: list[bytes | list[bytes]] = []
+        array: list[bytes] | None = None
+        for hexstring, opened, closed, other in _CMAP_ITEM.findall(block.group(2)):
+            if other or (opened and array is not None) or (closed and array is None):
+                return None
+            if opened:
+                array = []
+            elif closed:
+                items.append(array)  # type: ignore[arg-type]
+                array = None
+            else:
+                digits = bytes(ch for ch in hexstring if ch not in b"\x00\t\n\x0c\r ")
+                if len(digits) % 2:
+                    return None
+                value = bytes.fromhex(digits.decode("ascii"))
+                (items if array is None else array).append(value)
+        if array is not None:
+            return None
+        if block.group(1) == b"bfchar":
+            if len(items) % 2 or any(isinstance(item, list) for item in items):
+                return None
+            for source, target in zip(items[::2], items[1::2], strict=True):
+                put(int.from_bytes(source, "big"), target)  # type: ignore[arg-type]
+            continue
+        if len(items) % 3:
+            return None
+        for low, high, target in zip(items[::3], items[1::3], items[2::3], strict=True):
+            if isinstance(low, list) or isinstance(high, list) or len(low) != len(high):
+                return None
+            start, end = int.from_bytes(low, "big"), int.from_bytes(high, "big")
+            if isinstance(target, list):
+                for code, value in zip(range(start, end + 1), target, strict=False):
+                    put(code, value)
+                continue
+            # The last (up to four) bytes of the target count up along the range, as in pdfminer.
+            prefix, counter = target[:-4], target[-4:]
+            base, width = int.from_bytes(counter, "big"), len(counter)
+            mask = (1 << (8 * width)) - 1
+            for offset in range(end - start + 1):
+                put(start + offset, prefix + ((base + offset) & mask).to_bytes(width, "big"))
+    return mapping
+
+
+class ToUnicodeParser(CMapParser):
+    """pdfminer's CMapParser, reading the usual ToUnicode maps with `read_unicode_map` instead."""
+
+    def run(self) -> None:
+        data = self.fp.getvalue() if isinstance(self.fp, io.BytesIO) else None
+        mapping = read_unicode_map(data) if data is not None and isinstance(self.cmap, FileUnicodeMap) else None
+        if mapping is None:
+            super().run()
+        else:
+            self.cmap.cid2unichr.update(mapping)
 
 
 # --- turning glyphs into lines and boxes ---------------------------------------------------------

@@ -31,6 +31,7 @@ from publications.extraction import (
     extract_pdf_text,
     join_hyphenated_words,
     parse_pdf_date,
+    read_unicode_map,
     sha256_of_file,
     validate_pdf_upload,
 )
@@ -480,6 +481,60 @@ def test_words_broken_at_line_ends_are_joined() -> None:
         "the privacy guarantees hold; pre-departure training\nand pre-departure briefings",
         "from 1990-\n2000 the Ministry-\nLevel talks; a softhyphen",
     ]
+
+
+TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Test def 1 begincodespacerange <0000> <FFFF> endcodespacerange
+3 beginbfchar
+<0003> <0020>
+<0011> <00660066 0069>
+<0012> <D835DC9C>
+endbfchar
+3 beginbfrange
+<0020> <0024> <0041>
+<00FE> <0101> <00FE>
+<0200> <0202> [<0078> <0079>
+<007A>]
+endbfrange
+1 beginbfchar <0003> <00A0> endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def test_quick_to_unicode_map_reads_chars_ranges_ligatures_and_surrogates() -> None:
+    mapping = read_unicode_map(TO_UNICODE)
+
+    assert mapping is not None
+    assert [mapping[code] for code in (0x03, 0x11, 0x12)] == [" ", "ffi", "\U0001d49c"]
+    assert "".join(mapping[code] for code in range(0x20, 0x25)) == "ABCDE"
+    assert "".join(mapping[code] for code in range(0xFE, 0x102)) == "\u00fe\u00ff\u0100\u0101"
+    assert "".join(mapping[code] for code in range(0x200, 0x203)) == "xyz"
+
+
+@pytest.mark.parametrize(
+    "cmap",
+    [TO_UNICODE, TO_UNICODE.replace(b"<0041>", b"<00 41>"), b"2 beginbfchar <01> <0041> <02> <0042> endbfchar"],
+    ids=["typical", "spaced-hex", "one-byte-codes"],
+)
+def test_quick_to_unicode_maps_match_pdfminer(cmap: bytes) -> None:
+    from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+
+    expected = FileUnicodeMap()
+    CMapParser(expected, io.BytesIO(cmap)).run()
+
+    assert read_unicode_map(cmap) == expected.cid2unichr
+
+
+@pytest.mark.parametrize(
+    "cmap",
+    [
+        b"1 beginbfchar <01> /A endbfchar",
+        b"/Base usecmap 1 beginbfchar <01> <0041> endbfchar",
+        b"1 beginbfchar <123> <0041> endbfchar",
+    ],
+    ids=["glyph-name", "usecmap", "odd-hex"],
+)
+def test_unusual_to_unicode_maps_are_left_to_pdfminer(cmap: bytes) -> None:
+    assert read_unicode_map(cmap) is None
 
 
 def test_every_failure_reason_has_a_message() -> None:
