@@ -24,6 +24,7 @@ system-packages:
 services: system-packages
 	@scripts/elasticsearch start
 
+run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: venv services
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
