@@ -8,10 +8,12 @@ about half a second of imports) and replaced whenever one is killed.
 
 Speed (measured by ``bench/extract.py``): files are spread over a pool of workers, one per core;
 content streams are scanned with one regular expression and only text operators are executed
-(pdfminer tokenises byte by byte and also runs every drawing operator); glyphs are joined into
-lines as they are drawn, with pdfminer's LAParams rules for lines and word gaps but without an
-LTChar object per glyph; lines are grouped into paragraph boxes and read column by column. The
-text keeps words separated and paragraphs together, which is what search and highlights need.
+(pdfminer tokenises byte by byte and also runs every drawing operator); each string is placed as
+a whole and joined into lines with pdfminer's LAParams rules for lines and word gaps, without an
+LTChar object per glyph; lines are grouped into paragraph boxes and read column by column; the
+usual ToUnicode maps are read with one regular expression. The text keeps words separated and
+paragraphs together (words hyphenated at line ends are rejoined), which is what search and
+highlights need. pdfminer still parses the file structure, fonts and everything unusual.
 """
 
 from __future__ import annotations
@@ -854,7 +856,7 @@ def join_hyphenated_words(pages: list[str]) -> list[str]:
 # --- ToUnicode maps ------------------------------------------------------------------------------
 
 _CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
-_CMAP_ITEM = re.compile(rb"<([0-9A-Fa-f" + rb"\x00\t\n\x0c\r " + rb"]*)>|(\[)|(\])|(\S)")
+_CMAP_ITEM = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(\S)")  # hex string, [, ], anything else
 _CMAP_UNUSUAL = re.compile(rb"usecmap|begincidrange|begincidchar|beginnotdefrange")
 
 
@@ -887,7 +889,7 @@ def read_unicode_map(data: bytes) -> dict[int, str] | None:
                 items.append(array)  # type: ignore[arg-type]
                 array = None
             else:
-                digits = bytes(ch for ch in hexstring if ch not in b"\x00\t\n\x0c\r ")
+                digits = b"".join(hexstring.split())
                 if len(digits) % 2:
                     return None
                 value = bytes.fromhex(digits.decode("ascii"))
