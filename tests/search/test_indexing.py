@@ -216,3 +216,28 @@ class TestOutage:
         assert found("remittances") == [good.pk]
         row = IndexOutbox.objects.get()
         assert row.page_id == bad.pk and "corrupt extraction record" in row.last_error
+
+
+@pytest.mark.usefixtures("search_index")
+def test_bulk_reading_builds_the_same_documents_as_the_page_relations(site_root, run_on_commit):
+    from search import builders
+
+    with run_on_commit():
+        page = factories.publication(
+            site_root,
+            "Tagged and authored",
+            pages=PAGES,
+            countries=["QA", "NP"],
+            themes=["remittances", "fair-recruitment"],
+            gcm=[20, 6],
+            authors=["Second Author", "First Author"],
+        )
+        page.keywords.add("wages", "agents")
+        page.save_revision().publish()
+    publications = builders.indexed_types()[0]
+    preloaded = builders.documents_for([page.pk])[page.pk]
+    plain = builders.build_document(publications, publications.queryset().get(pk=page.pk), timezone.localdate())
+    assert preloaded == plain
+    assert preloaded["countries"] == ["QA", "NP"] and preloaded["authors"] == ["Second Author", "First Author"]
+    assert preloaded["gcm"] == ["6", "20"] and preloaded["keywords"] == ["agents", "wages"]
+    assert [p["number"] for p in preloaded["pages"]] == [1, 2]
