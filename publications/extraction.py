@@ -4,7 +4,8 @@ pdfminer.six is pure Python and trusts its input: a hostile or pathological file
 for minutes or allocate gigabytes. So every file is read in a worker process that has an
 address-space limit (RLIMIT_AS) and is killed when it runs past its wall-clock limit; the parent
 only ever sees a finished `ExtractionResult`. Workers are reused across files (starting one costs
-about half a second of imports) and replaced whenever one is killed.
+about half a second of imports) and replaced whenever one is killed. The language is detected in
+the parent on a bounded sample of the text, so langdetect's profiles are loaded once per process.
 
 Speed (measured by ``bench/extract.py``): files are spread over a pool of workers, one per core;
 content streams are scanned with one regular expression and only text operators are executed
@@ -268,6 +269,8 @@ def extract_many(
     pool = _WorkerPool(limits, count)
     try:
         for path, result in pool.run(deque(tasks)):
+            if result.status == "done":
+                result = replace(result, language=detect_language(result.pages))
             _log_outcome(path, result)
             yield path, result
     finally:
@@ -532,13 +535,9 @@ def _serve(conn: Connection, limits: ExtractionLimits) -> None:
 
 
 def _warm_up() -> None:
-    """Load the language profiles before the first file's clock starts; read ToUnicode maps faster."""
+    """Prepare a worker: pdfminer reads ToUnicode maps with the quicker parser."""
     import pdfminer.pdffont
-    from langdetect import DetectorFactory
-    from langdetect.detector_factory import init_factory
 
-    DetectorFactory.seed = 0
-    init_factory()
     # pdfminer's fonts look their CMap parser up by this name; in a worker process, and only there,
     # it gets the quicker one (which hands anything unusual back to pdfminer's own).
     pdfminer.pdffont.CMapParser = ToUnicodeParser  # type: ignore[misc]
@@ -645,7 +644,7 @@ def _extract_pdf_bytes(data: bytes, digest: str) -> ExtractionResult:
         pages=pages,
         page_count=len(pages),
         metadata=metadata,
-        language=detect_language(pages),
+        language=None,  # detected by the parent, which loads langdetect's profiles once, not per worker
         sha256=digest,
     )
 
