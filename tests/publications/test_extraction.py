@@ -457,6 +457,14 @@ def test_extraction_past_the_memory_limit_is_stopped(bomb_pdf: Path) -> None:
     assert "more than 256 MB of memory" in result.message
 
 
+def test_a_tiny_memory_limit_stops_a_file_that_needs_memory(endless_pdf: Path) -> None:
+    # 1 MB is below what the worker already has mapped: any file that needs fresh memory (this one
+    # inflates to 25 MB) fails, while a few-KB file may still fit in what is already there.
+    limits = ExtractionLimits(timeout_s=60, memory_mb=1, max_bytes=50 * 1024 * 1024)
+
+    assert_failed(extract_pdf_text(endless_pdf, limits), "memory")
+
+
 def test_killed_workers_do_not_take_down_the_batch(tmp_path: Path, endless_pdf: Path, bomb_pdf: Path) -> None:
     good = [write_text_pdf(tmp_path / f"good-{i}.pdf", PAGES[i : i + 1]) for i in range(3)]
     limits = ExtractionLimits(timeout_s=8.0, memory_mb=256, max_bytes=50 * 1024 * 1024)
