@@ -82,6 +82,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "params": params,
         "results": results,
         "facets": facets,
+        "has_facets": any(facet["values"] for facet in facets),
         "active_filters": _active_filters(params),
         "clear_query": SearchParams(q=params.q).query_string(),
         "sorts": [(value, value.capitalize()) for value in SORTS],

@@ -218,3 +218,11 @@ class TestLandingPages:
         html = response.content.decode()
         assert "Figures and the latest results are unavailable right now" in html
         assert 'href="/search/?gcm=21"' in html
+
+
+def test_the_search_page_reads_little_from_the_database(client, pages, django_assert_max_num_queries):
+    client.get("/search/", {"q": "recruitment"})  # taxonomy and synonyms are cached per process
+    # Navigation, partners and Wagtail's site lookup: the results themselves come from the index.
+    with django_assert_max_num_queries(5):
+        response = client.get("/search/", {"q": "recruitment fees", "country": "NP", "sort": "newest"})
+    assert response.status_code == 200
