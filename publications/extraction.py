@@ -554,7 +554,7 @@ def _limit_address_space(memory_mb: int) -> None:
 
 
 def _extract_file(path: Path, limits: ExtractionLimits) -> ExtractionResult:
-    """Read one file in this (limited) process: hash, checks, pages, metadata, language."""
+    """Read one file in this (limited) process: hash, checks, pages, metadata (the parent adds the language)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
