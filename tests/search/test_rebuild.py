@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from search import builders, documents, indexing
+from search import builders, documents, indexing, status
 from search.faceted import run_search
 from search.models import IndexOutbox
 from search.params import SearchParams
@@ -131,9 +131,9 @@ class TestCommand:
         with pytest.raises(CommandError) as error:
             command("--check")
         assert error.value.returncode == 1
-        status = indexing.status(deep=True)
-        assert "publication: 4 in the database, 3 in the index." in status.problems
-        assert any("1 pages missing from the index" in p for p in status.problems)
+        report = status.status(deep=True)
+        assert "publication: 4 in the database, 3 in the index." in report.problems
+        assert any("1 pages missing from the index" in p for p in report.problems)
         assert "Outbox: 1 pending, 1 failed at least once" in command("--status")
         assert "1 pages synced" in command("--process-outbox")
         assert "up to date" in command("--check")
@@ -146,7 +146,7 @@ class TestCommand:
             doc={"published_at": "2000-01-01T00:00:00+00:00"},
             refresh=True,
         )
-        problems = indexing.status(deep=True).problems
+        problems = status.status(deep=True).problems
         assert any("older than their page's last publication" in p for p in problems)
 
     def test_elasticsearch_down_gives_a_clear_error(self, settings, db):

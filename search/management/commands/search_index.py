@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from search import builders, indexing
+from search import builders, indexing, status
 from search.documents import alias_name
 from search.indexing import ELASTICSEARCH_ERRORS
 
@@ -86,27 +86,27 @@ class Command(BaseCommand):
             sample = "; ".join(f"page {pk}: {error}" for pk, error in list(report.errors.items())[:5])
             raise CommandError(f"{len(report.errors)} documents were refused: {sample}")
 
-    def show_status(self, *, deep: bool) -> indexing.IndexStatus:
-        status = indexing.status(deep=deep)
-        self.stdout.write(f"Alias: {status.alias} -> {', '.join(status.indices) or '(missing)'}")
-        for kind in sorted(set(status.database) | set(status.index)):
+    def show_status(self, *, deep: bool) -> status.IndexStatus:
+        report = status.status(deep=deep)
+        self.stdout.write(f"Alias: {report.alias} -> {', '.join(report.indices) or '(missing)'}")
+        for kind in sorted(set(report.database) | set(report.index)):
             self.stdout.write(
-                f"  {kind}: {status.database.get(kind, 0)} in the database, {status.index.get(kind, 0)} in the index"
+                f"  {kind}: {report.database.get(kind, 0)} in the database, {report.index.get(kind, 0)} in the index"
             )
-        self.stdout.write(f"Outbox: {status.pending} pending, {status.failing} failed at least once")
-        if status.oldest_pending:
-            self.stdout.write(f"  oldest pending since {status.oldest_pending:%Y-%m-%d %H:%M:%S %Z}")
-        if status.last_error:
-            self.stdout.write(f"  last error: {status.last_error}")
-        for problem in status.problems:
+        self.stdout.write(f"Outbox: {report.pending} pending, {report.failing} failed at least once")
+        if report.oldest_pending:
+            self.stdout.write(f"  oldest pending since {report.oldest_pending:%Y-%m-%d %H:%M:%S %Z}")
+        if report.last_error:
+            self.stdout.write(f"  last error: {report.last_error}")
+        for problem in report.problems:
             self.stdout.write(self.style.WARNING(f"Problem: {problem}"))
-        if status.ok:
+        if report.ok:
             self.stdout.write(self.style.SUCCESS("The index is up to date."))
-        return status
+        return report
 
     def check_index(self) -> None:
-        status = self.show_status(deep=True)
-        if not status.ok:
+        report = self.show_status(deep=True)
+        if not report.ok:
             raise CommandError(
                 "The search index is missing or out of date; run `manage.py search_index --rebuild`.", returncode=1
             )
