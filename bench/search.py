@@ -1,6 +1,6 @@
 """Benchmark: the search API over real HTTP versus the same queries sent straight to Elasticsearch.
 
-    python bench/search.py [--docs 20000] [--pages 2000] [--clients 20] [--seconds 30] [--json]
+    python bench/search.py [--docs 20000] [--pages 1000] [--clients 20] [--seconds 30] [--json]
 
 What it does:
 1. Writes a settings module to a temporary folder: the dev settings with their own index name
@@ -424,7 +424,7 @@ def _tiny_pdf() -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=20_000, help="documents in the queried index")
-    parser.add_argument("--pages", type=int, default=2_000, help="database pages for the timed rebuild")
+    parser.add_argument("--pages", type=int, default=1_000, help="database pages for the timed rebuild")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=30, help="duration of each load run")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
