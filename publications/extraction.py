@@ -1404,25 +1404,25 @@ class _PageTextDevice(PDFTextDevice):
 _SPACE = rb"\x00\t\n\x0c\r "
 _DELIMITERS = rb"()<>\[\]{}/%"
 _NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-# Path construction and painting, colours, line styles: with their numeric operands, one match
-# that is skipped whole (a page of charts is mostly these).
-_DRAWING = (
-    rb"(?:" + _NUMBER + rb"[" + _SPACE + rb"]+)*"
-    rb"(?:scn|SCN|sc|SC|re|rg|RG|f\*|B\*|b\*|W\*|[mlcvyhSsfFBbnWgGkKwJjMi])"
-    rb"(?=[" + _SPACE + _DELIMITERS + rb"]|$)"
-)
 _CONTENT_TOKEN = re.compile(
     rb"(?:[" + _SPACE + rb"]+|%[^\r\n]*)*"  # whitespace and comments between tokens
-    rb"(?:(?P<draw>" + _DRAWING + rb")"
+    # An operator with the numbers before it, in one match: most operators take only numbers.
+    rb"(?:(?P<op>(?P<args>(?:" + _NUMBER + rb"[" + _SPACE + rb"]+)*)"
+    rb"(?P<kw>[A-Za-z'\"][^" + _SPACE + _DELIMITERS + rb"]*))"
     rb"|(?P<num>" + _NUMBER + rb")"
     rb"|/(?P<name>[^" + _SPACE + _DELIMITERS + rb"]*)"
     rb"|(?P<str>\()"
     rb"|(?P<open><<|\[)"
     rb"|(?P<close>>>|\])"
     rb"|<(?P<hex>[0-9A-Fa-f" + _SPACE + rb"]*)>"
-    rb"|(?P<kw>[^" + _SPACE + _DELIMITERS + rb"]+)"
     rb"|(?P<junk>.))",
     re.DOTALL,
+)
+_NUMBERS = re.compile(_NUMBER)
+# Path construction and painting, clipping, colours and line styles: only drawing, skipped with
+# their operands unread (a page of charts is mostly these).
+_DRAWING_OPERATORS = frozenset(
+    b"m l c v y h re S s f F f* B B* b b* n W W* g G rg RG k K w J j M i sc SC scn SCN".split()
 )
 _INLINE_IMAGE_DATA = re.compile(rb"[" + _SPACE + rb"]ID[" + _SPACE + rb"]")
 _INLINE_IMAGE_END = re.compile(rb"[" + _SPACE + rb"]EI(?=[" + _SPACE + rb"]|$)")
@@ -1609,14 +1609,14 @@ class _TextInterpreter(PDFPageInterpreter):
                 break
             pos = m.end()
             kind = m.lastgroup
-            if kind == "num":
-                token = m.group(kind)
-                stack.append(float(token) if b"." in token else int(token))
-            elif kind == "draw":
-                if not marks:
-                    stack.clear()
-            elif kind == "kw":
-                operator = m.group(kind)
+            if kind == "op":
+                operator = m["kw"]
+                if operator in _DRAWING_OPERATORS:
+                    if not marks:
+                        stack.clear()
+                    continue
+                if arguments := m["args"]:
+                    stack.extend(float(t) if b"." in t else int(t) for t in _NUMBERS.findall(arguments))
                 if operator in _CONSTANTS:
                     stack.append(_CONSTANTS[operator])
                     continue
@@ -1627,7 +1627,9 @@ class _TextInterpreter(PDFPageInterpreter):
                 elif (handler := handlers.get(operator)) is not None:
                     self._call(*handler, stack)
                 stack.clear()
-                marks.clear()
+            elif kind == "num":
+                token = m.group(kind)
+                stack.append(float(token) if b"." in token else int(token))
             elif kind == "name":
                 name = m.group(kind)
                 if b"#" in name:
