@@ -1,6 +1,6 @@
 """Forms: the public registration form, the lecture list's filters and the organisers' message form."""
 
-from functools import cache
+import copy
 
 import pycountry
 from django import forms
@@ -12,13 +12,31 @@ from themes.models import Country, Theme
 HONEYPOT_FIELD = "website"
 
 
-@cache
-def country_choices() -> list[tuple[str, str]]:
+def _country_choices() -> list[tuple[str, str]]:
     """ISO 3166 countries by their common name, for the registration form."""
     countries = sorted(
         ((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries), key=lambda item: item[1]
     )
     return [("", "Prefer not to say"), *countries]
+
+
+class SharedChoicesSelect(forms.Select):
+    """A select whose choices every copy shares (Django copies and re-checks them for each form)."""
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
+
+
+class SharedChoiceField(forms.ChoiceField):
+    """A choice field with a long, fixed list: each form shares the list instead of deep-copying it."""
+
+    widget = SharedChoicesSelect
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
 
 
 class RegistrationForm(forms.Form):
@@ -46,7 +64,7 @@ class RegistrationForm(forms.Form):
         label="Organisation (optional)",
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    country = forms.ChoiceField(choices=country_choices, required=False, label="Country you work in (optional)")
+    country = SharedChoiceField(choices=_country_choices(), required=False, label="Country you work in (optional)")
     role = forms.ChoiceField(
         choices=[("", "Choose one"), *Role.choices],
         label="Which best describes you?",

@@ -3,7 +3,7 @@
 Every workflow that changes who holds a seat runs inside ``transaction.atomic()`` with the
 lecture's row locked (``SELECT … FOR UPDATE``), so concurrent requests queue up behind each other
 and the number of confirmed seats never exceeds the capacity. Seats are counted in one place,
-``seats_left``. Mail is queued with ``transaction.on_commit``: a rolled-back change sends nothing.
+``seat_counts``. Mail is queued with ``transaction.on_commit``: a rolled-back change sends nothing.
 """
 
 import logging
@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from lectures.exceptions import RegistrationError
@@ -33,6 +34,7 @@ from lectures.tokens import CANCEL_SALT, FORGET_SALT, email_matches, read_token
 logger = logging.getLogger(__name__)
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+REGISTRANT_FIELDS = ("name", "organisation", "country", "role", "accessibility_needs", "wants_recording_notice")
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,36 @@ class RegistrationResult:
 # ---- counting and rules ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeatCounts:
+    """How a lecture's registrations stand: one aggregate query (see `seat_counts`)."""
+
+    capacity: int
+    confirmed: int
+    waiting: int
+    # The id of the registration already made with a given email address, if any.
+    existing_id: int | None = None
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.confirmed)
+
+
+def seat_counts(lecture: LecturePage, email: str | None = None) -> SeatCounts:
+    """The one place seats are counted: confirmed and waiting registrations (and `email`'s own row) at once."""
+    aggregates: dict = {
+        "confirmed": Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        "waiting": Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    }
+    if email:
+        aggregates["existing_id"] = Max("pk", filter=Q(email=email))
+    row = Registration.objects.filter(lecture_id=lecture.pk).aggregate(**aggregates)
+    return SeatCounts(lecture.capacity, row["confirmed"], row["waiting"], row.get("existing_id"))
+
+
 def seats_left(lecture: LecturePage) -> int:
-    """The one place seats are counted: capacity minus confirmed registrations, never below zero."""
-    confirmed = Registration.objects.filter(lecture_id=lecture.pk, status=RegistrationStatus.CONFIRMED).count()
-    return max(0, lecture.capacity - confirmed)
+    """Capacity minus confirmed registrations, never below zero."""
+    return seat_counts(lecture).seats_left
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -90,20 +118,16 @@ def format_venue_time(lecture: LecturePage, moment: datetime) -> str:
     return f"{local.day} {local:%B %Y, %H:%M} ({lecture.timezone})"
 
 
-def registration_problem(
-    lecture: LecturePage, state: LectureState | None = None, now: datetime | None = None
-) -> RegistrationError | None:
+def registration_problem(lecture: LecturePage, now: datetime | None = None) -> RegistrationError | None:
     """Why registration is not possible right now, or None when it is open."""
     now = now or timezone.now()
-    if state is None:
-        state = LectureState.objects.filter(lecture_id=lecture.pk).first()
     if lecture.status == LectureStatus.CANCELLED:
         return RegistrationError("lecture_cancelled")
     if lecture.status == LectureStatus.POSTPONED:
         return RegistrationError("lecture_postponed")
     if lecture.has_started(now):
         return RegistrationError("lecture_started")
-    if state is not None and state.registration_closed_at:
+    if _closed_by_organiser(lecture):
         return RegistrationError("closed_by_organiser")
     if lecture.registration_opens and now < lecture.registration_opens:
         return RegistrationError("not_open_yet", opens=format_venue_time(lecture, lecture.registration_opens))
@@ -112,10 +136,26 @@ def registration_problem(
     return None
 
 
-def _lock_lecture(lecture_id: int) -> LecturePage:
-    # Lock only the lecture's own row (not wagtailcore_page), so editors' page work is not blocked.
+def _closed_by_organiser(lecture: LecturePage) -> bool:
+    # `state` is loaded with the lecture by _lock_lecture; elsewhere reading it costs one query.
     try:
-        return LecturePage.objects.select_for_update(of=("self",)).get(pk=lecture_id)
+        return lecture.state.registration_closed_at is not None
+    except LectureState.DoesNotExist:
+        return False
+
+
+# What the registration rules read of a lecture (loading the page's other fields costs time under the lock).
+RULE_FIELDS = (
+    "live", "capacity", "status", "start", "end", "timezone", "registration_opens", "registration_closes",
+    "state__registration_closed_at",
+)  # fmt: skip
+
+
+def _lock_lecture(lecture_id: int, *, only: tuple[str, ...] = ()) -> LecturePage:
+    # Lock only the lecture's own row (not wagtailcore_page), so editors' page work is not blocked.
+    lectures = LecturePage.objects.select_for_update(of=("self",)).select_related("state")
+    try:
+        return (lectures.only(*only) if only else lectures).get(pk=lecture_id)
     except (LecturePage.DoesNotExist, ValueError, TypeError):
         raise RegistrationError("lecture_not_found") from None
 
@@ -142,60 +182,68 @@ def _email_after_commit(registration_id: int, kind: str) -> None:
 
 
 def register(lecture_id: int, details: RegistrantDetails, *, now: datetime | None = None) -> RegistrationResult:
-    """Give the person a seat, or a place on the waiting list when the lecture is full; idempotent per email."""
+    """Give the person a seat, or a place on the waiting list when the lecture is full; idempotent per email.
+
+    Everything that can be decided without the lock (consent, the details themselves) is checked
+    first; the locked part is three statements: lock the lecture (with its state), count its
+    registrations (with this email's own row), write the registration.
+    """
     if not details.consent:
         raise RegistrationError("consent_missing")
     email = normalise_email(details.email)
+    registration = Registration(
+        lecture_id=lecture_id,
+        status=RegistrationStatus.WAITING,  # provisional, for validation
+        name=details.name.strip(),
+        email=email,
+        organisation=details.organisation.strip(),
+        country=(details.country or "").strip().upper(),
+        role=details.role,
+        accessibility_needs=details.accessibility_needs.strip(),
+        wants_recording_notice=bool(details.wants_recording_notice),
+        consent_at=now or timezone.now(),
+    )
+    _validate(registration)
     with transaction.atomic():
-        lecture = _lock_lecture(lecture_id)
+        lecture = _lock_lecture(lecture_id, only=RULE_FIELDS)
         # Stamped after the lock is held, so the waiting list's order is the order of joining it.
         now = now or timezone.now()
         if not lecture.live:
             raise RegistrationError("lecture_not_found")
-        state = _state(lecture)
-        problem = registration_problem(lecture, state, now)
+        problem = registration_problem(lecture, now)
         if problem:
             raise problem
-        existing = Registration.objects.filter(lecture=lecture, email=email).first()
-        if existing is not None and existing.status in ACTIVE:
-            confirmed = existing.status == RegistrationStatus.CONFIRMED
-            _email_after_commit(existing.pk, "confirmation" if confirmed else "waiting")
-            return RegistrationResult(
-                existing,
-                Outcome.ALREADY_CONFIRMED if confirmed else Outcome.ALREADY_WAITING,
-                waiting_position(existing),
-            )
-        registration = existing or Registration(lecture=lecture)
-        registration.name = details.name.strip()
-        registration.email = email
-        registration.organisation = details.organisation.strip()
-        registration.country = (details.country or "").strip().upper()
-        registration.role = details.role
-        registration.accessibility_needs = details.accessibility_needs.strip()
-        registration.wants_recording_notice = bool(details.wants_recording_notice)
+        counts = seat_counts(lecture, email)
+        if counts.existing_id is not None:
+            existing = Registration.objects.get(pk=counts.existing_id)
+            if existing.status in ACTIVE:
+                confirmed = existing.status == RegistrationStatus.CONFIRMED
+                _email_after_commit(existing.pk, "confirmation" if confirmed else "waiting")
+                return RegistrationResult(
+                    existing,
+                    Outcome.ALREADY_CONFIRMED if confirmed else Outcome.ALREADY_WAITING,
+                    waiting_position(existing),
+                )
+            # Registering again after cancelling re-activates the same row with the new details.
+            for field in REGISTRANT_FIELDS:
+                setattr(existing, field, getattr(registration, field))
+            existing.cancelled_at = existing.checked_in_at = existing.reminder_sent_at = None
+            registration = existing
+        free, waiting = counts.seats_left, counts.waiting
+        if free and waiting:
+            # People already waiting go first when seats have freed up (e.g. the capacity was raised).
+            promoted = _promote_locked(lecture, now, free=free)
+            free, waiting = free - len(promoted), waiting - len(promoted)
+        confirmed = free > 0
         registration.consent_at = now
-        registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
-        registration.status = RegistrationStatus.WAITING  # provisional, for validation
-        _validate(registration)
-        # People already waiting go first when seats have freed up (e.g. the capacity was raised).
-        _promote_locked(lecture, now)
-        if seats_left(lecture) > 0:
-            registration.status, registration.confirmed_at, registration.waiting_since = (
-                RegistrationStatus.CONFIRMED,
-                now,
-                None,
-            )
-        else:
-            registration.status, registration.confirmed_at, registration.waiting_since = (
-                RegistrationStatus.WAITING,
-                None,
-                now,
-            )
+        registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+        registration.confirmed_at = now if confirmed else None
+        registration.waiting_since = None if confirmed else now
         registration.save()
-        confirmed = registration.status == RegistrationStatus.CONFIRMED
         _email_after_commit(registration.pk, "confirmation" if confirmed else "waiting")
-        position = None if confirmed else waiting_position(registration)
     logger.info("Registration %s for lecture %s: %s", registration.pk, lecture_id, registration.status)
+    # Whoever joins the waiting list now joins it last.
+    position = None if confirmed else waiting + 1
     return RegistrationResult(registration, Outcome.CONFIRMED if confirmed else Outcome.WAITING, position)
 
 
@@ -241,11 +289,12 @@ def promote_from_waiting_list(lecture_id: int, *, now: datetime | None = None) -
         return _promote_locked(lecture, now or timezone.now())
 
 
-def _promote_locked(lecture: LecturePage, now: datetime) -> list[int]:
-    """Promote while seats are free; the caller holds the lecture's lock."""
+def _promote_locked(lecture: LecturePage, now: datetime, *, free: int | None = None) -> list[int]:
+    """Promote while seats are free (`free` when the caller has just counted); the caller holds the lock."""
     if lecture.status != LectureStatus.SCHEDULED or lecture.has_started(now):
         return []
-    free = seats_left(lecture)
+    if free is None:
+        free = seats_left(lecture)
     if free <= 0:
         return []
     ids = list(

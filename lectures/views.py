@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from lectures import calendar, services
@@ -134,6 +134,7 @@ def _related_publications(page: LecturePage) -> list:
 
 
 def _render_page(request: HttpRequest, page: LecturePage, form: RegistrationForm, status: int) -> TemplateResponse:
+    page = LecturePage.objects.get(pk=page.pk)  # every field, for the whole page
     context = page.get_context(request, registration_form=form)
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
@@ -165,8 +166,25 @@ SUCCESS_MESSAGES = {
 }
 
 
-def register_from_page(request: HttpRequest, page: LecturePage) -> HttpResponse:
-    """Handle the registration form posted to a lecture page (PRG: redirect after success)."""
+def visible_lecture(request: HttpRequest, pk: int) -> LecturePage:
+    """The live lecture `pk` if this visitor may see its page (Wagtail's privacy settings), else 404.
+
+    Only the fields the privacy check reads are loaded; `_render_page` loads the rest when needed.
+    """
+    lecture = LecturePage.objects.live().filter(pk=pk).only("path", "depth", "alias_of", "url_path").first()
+    if lecture is None or not all(rule.accept_request(request) for rule in lecture.get_view_restrictions()):
+        raise Http404("No such lecture")
+    return lecture
+
+
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Handle the registration form of a lecture page (PRG: redirect back to the page after success).
+
+    The form posts here rather than to the page itself, so a registration does not pay for
+    Wagtail's routing through the page tree; errors re-render the lecture page with the form.
+    """
+    page = visible_lecture(request, pk)
     form = RegistrationForm(request.POST)
     email = normalise_email(request.POST.get("email", ""))[:254]
     if _rate_limited(request, email):

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -314,9 +315,8 @@ class LecturePage(Page):
 
     def serve(self, request: HttpRequest, *args, **kwargs):
         if request.method == "POST":
-            from lectures.views import register_from_page
-
-            return register_from_page(request, self)
+            # The registration form posts to its own endpoint; 307 resends a stale form's POST there.
+            return HttpResponseRedirect(reverse("lectures:register", args=[self.pk]), status=307)
         return super().serve(request, *args, **kwargs)
 
 

@@ -84,9 +84,19 @@ class TestRegister:
         lecture = make_lecture()
         first = services.register(lecture.pk, details(email="a@example.org")).registration
         services.cancel(first.pk)
-        again = services.register(lecture.pk, details(email="a@example.org"))
+        again = services.register(lecture.pk, details(email="a@example.org", name="New Name", organisation="ILO"))
         assert again.outcome == Outcome.CONFIRMED and again.registration.pk == first.pk
-        assert again.registration.cancelled_at is None
+        stored = Registration.objects.get()
+        assert stored.cancelled_at is None and (stored.name, stored.organisation) == ("New Name", "ILO")
+        assert stored.created_at == first.created_at
+
+    def test_waiting_position_counts_the_people_ahead(self, site_root):
+        lecture = make_lecture(capacity=1)
+        services.register(lecture.pk, details())
+        positions = [services.register(lecture.pk, details()).waiting_position for _ in range(3)]
+        assert positions == [1, 2, 3]
+        last = Registration.objects.filter(status="waiting").order_by("waiting_since", "pk").last()
+        assert services.waiting_position(last) == 3
 
     @pytest.mark.parametrize(
         ("fields", "code"),

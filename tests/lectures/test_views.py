@@ -1,14 +1,17 @@
 """Public pages: the list and its filters, the registration form with bad input, signed links, feeds."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from lectures import calendar, services
+from lectures.forms import RegistrationForm
 from lectures.models import LectureCountryTag, LectureThemeTag, Registration
 from lectures.tokens import make_token
 from tests.factories.lectures import (
@@ -24,6 +27,10 @@ from themes.models import Country, Theme
 pytestmark = pytest.mark.django_db
 
 SECRET_LINK = "https://meet.example.org/very-secret-room"
+
+
+def register_url(lecture) -> str:
+    return reverse("lectures:register", args=[lecture.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -158,9 +165,12 @@ class TestLecturePage:
 class TestRegistrationForm:
     def test_registering_redirects_and_confirms(self, client, site_root, django_capture_on_commit_callbacks):
         lecture = make_lecture()
+        page = client.get(lecture.url).content.decode()
+        action = re.search(r'<form class="registration-form" method="post" action="([^"#]+)', page).group(1)
+        assert action == register_url(lecture)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(lecture.url, form_data(email="Asha@Example.org"), follow=True)
-        assert response.redirect_chain[-1][1] == 302
+            response = client.post(action, form_data(email="Asha@Example.org"), follow=True)
+        assert response.redirect_chain == [(f"{lecture.url}?registered=confirmed#registration", 302)]
         assert "You are registered" in response.content.decode()
         assert Registration.objects.get().email == "asha@example.org"
         assert len(mail.outbox) == 1
@@ -184,7 +194,7 @@ class TestRegistrationForm:
     ):
         lecture = make_lecture()
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(lecture.url, form_data(**changes))
+            response = client.post(register_url(lecture), form_data(**changes))
         assert response.status_code == 400
         assert expected in response.content.decode()
         assert "Your registration was not sent" in response.content.decode()
@@ -199,38 +209,73 @@ class TestRegistrationForm:
     )
     def test_closed_or_cancelled_lecture_refuses_a_post(self, client, site_root, fields, expected):
         lecture = make_lecture(**fields)
-        response = client.post(lecture.url, form_data())
+        response = client.post(register_url(lecture), form_data())
         assert response.status_code == 409
         assert expected in response.content.decode()
         assert not Registration.objects.exists()
 
     def test_past_lecture_refuses_a_post(self, client, site_root):
         lecture = make_lecture(start=timezone.now() - timedelta(days=1))
-        response = client.post(lecture.url, form_data())
+        response = client.post(register_url(lecture), form_data())
         assert response.status_code == 409 and "already started" in response.content.decode()
         assert not Registration.objects.exists()
 
     def test_rate_limit_per_email(self, client, site_root, settings):
         settings.LECTURE_REGISTRATION_RATE_PER_EMAIL = "2/h"
         lectures = [make_lecture() for _ in range(3)]
-        codes = [client.post(lecture.url, form_data(email="same@example.org")).status_code for lecture in lectures]
+        codes = [
+            client.post(register_url(lecture), form_data(email="same@example.org")).status_code for lecture in lectures
+        ]
         assert codes == [302, 302, 429]
         assert Registration.objects.count() == 2
 
     def test_rate_limit_per_address(self, client, site_root, settings):
         settings.LECTURE_REGISTRATION_RATE_PER_IP = "3/h"
         lecture = make_lecture()
-        codes = [client.post(lecture.url, form_data()).status_code for _ in range(4)]
+        codes = [client.post(register_url(lecture), form_data()).status_code for _ in range(4)]
         assert codes == [302, 302, 302, 429]
-        response = client.post(lecture.url, form_data())
+        response = client.post(register_url(lecture), form_data())
         assert "Too many registration attempts" in response.content.decode()
         assert Registration.objects.count() == 3
+
+    def test_a_post_to_the_page_itself_is_sent_on_to_the_form_endpoint(self, client, site_root):
+        lecture = make_lecture()
+        response = client.post(lecture.url, form_data())
+        assert response.status_code == 307 and response["Location"] == register_url(lecture)
+        assert not Registration.objects.exists()
+        followed = client.post(lecture.url, form_data(email="late@example.org"), follow=True)
+        assert followed.status_code == 200 and "You are registered" in followed.content.decode()
+        assert Registration.objects.get().email == "late@example.org"
+
+    @pytest.mark.parametrize("kind", ["draft", "private", "unknown"])
+    def test_hidden_or_unknown_lectures_cannot_be_registered_for(self, client, site_root, kind):
+        lecture = make_lecture()
+        url = register_url(lecture)
+        if kind == "draft":
+            lecture.unpublish()
+        elif kind == "private":
+            PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
+        else:
+            url = reverse("lectures:register", args=[lecture.pk + 1000])
+        response = client.post(url, form_data())
+        assert response.status_code == 404
+        assert not Registration.objects.exists()
+
+    def test_forms_share_the_country_list_without_sharing_changes(self):
+        first, second = RegistrationForm(), RegistrationForm()
+        first.fields["country"].choices = [("NP", "Nepal")]
+        assert len(second.fields["country"].choices) > 200
+        assert 'value="BD"' in str(second["country"]) and 'value="BD"' not in str(first["country"])
+        assert len(RegistrationForm().fields["country"].choices) > 200
+
+    def test_the_form_endpoint_only_takes_posts(self, client, site_root):
+        assert client.get(register_url(make_lecture())).status_code == 405
 
     def test_post_without_csrf_token_is_refused(self, site_root):
         from django.test import Client
 
         lecture = make_lecture()
-        response = Client(enforce_csrf_checks=True).post(lecture.url, form_data())
+        response = Client(enforce_csrf_checks=True).post(register_url(lecture), form_data())
         assert response.status_code == 403
         assert not Registration.objects.exists()
 
