@@ -141,8 +141,8 @@ def _render_page(request: HttpRequest, page: LecturePage, form: RegistrationForm
 
 def _rate_limited(request: HttpRequest, email: str) -> bool:
     """Count this attempt against the caller's address and the email; True when either is over its limit."""
-    per_ip = getattr(settings, "LECTURE_REGISTRATION_RATE_PER_IP", "30/h")
-    per_email = getattr(settings, "LECTURE_REGISTRATION_RATE_PER_EMAIL", "5/h")
+    per_ip = settings.LECTURE_REGISTRATION_RATE_PER_IP
+    per_email = settings.LECTURE_REGISTRATION_RATE_PER_EMAIL
     limited = False
     if per_ip:
         limited |= is_ratelimited(request, group="lectures.register.ip", key="ip", rate=per_ip, increment=True)

@@ -24,7 +24,6 @@ from search.faceted import SearchHit, autocomplete, run_search
 from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_params
 from search.query import MAX_QUERY_CHARS
 
-DEFAULT_RATE = "120/m"
 # Swagger UI's files ship inside django-ninja; they are served from here so the docs page needs no CDN.
 ASSETS = {
     "swagger-ui.css": "text/css",
@@ -200,7 +199,7 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 
 
 def _check_rate(request: HttpRequest, group: str, multiplier: int = 1) -> None:
-    rate = getattr(settings, "SEARCH_API_RATE_LIMIT", DEFAULT_RATE)
+    rate = settings.SEARCH_API_RATE_LIMIT
     if not rate:
         return
     count, period = rate.split("/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from salam.settings.env import env, env_bool, env_int, env_list
+from salam.settings.env import env, env_bool, env_float, env_int, env_list, env_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("SALAM_VAR_DIR", str(BASE_DIR / "var")))
@@ -161,6 +161,20 @@ PDF_EXTRACT_MEMORY_MB = env_int("PDF_EXTRACT_MEMORY_MB", 768)
 
 # Lectures: days after a lecture when registrants' personal data is deleted.
 LECTURE_PERSONAL_DATA_RETENTION_DAYS = env_int("LECTURE_PERSONAL_DATA_RETENTION_DAYS", 90)
+
+# Rate limits, "<count>/<s|m|h|d>" or "off": the search API per address; registration per address and email.
+SEARCH_API_RATE_LIMIT = env_rate("SEARCH_API_RATE_LIMIT", "120/m")
+LECTURE_REGISTRATION_RATE_PER_IP = env_rate("LECTURE_REGISTRATION_RATE_PER_IP", "30/h")
+LECTURE_REGISTRATION_RATE_PER_EMAIL = env_rate("LECTURE_REGISTRATION_RATE_PER_EMAIL", "5/h")
+# Behind a reverse proxy every request comes from the proxy: name the header it puts the client's address in.
+if env("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
+
+# Tagger: scores in [0, 1] from which a label is applied / shown to editors as a suggestion; how long
+# a burst of vocabulary edits is collected before every page is retagged.
+TAGGER_APPLY_THRESHOLD = env_float("TAGGER_APPLY_THRESHOLD", 0.35, low=0.0, high=1.0)
+TAGGER_SHOW_THRESHOLD = env_float("TAGGER_SHOW_THRESHOLD", 0.2, low=0.0, high=1.0)
+TAGGER_RETAG_DEBOUNCE_S = env_int("TAGGER_RETAG_DEBOUNCE_S", 60)
 
 CACHES = {
     "default": {

@@ -1,6 +1,7 @@
 """Typed readers for environment variables (the one place settings touch os.environ)."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not raw.strip():
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float, *, low: float | None = None, high: float | None = None) -> float:
+    """Read a decimal number, optionally within [low, high]."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {raw!r}.")
+    return value
+
+
+RATE = re.compile(r"\d+/\d*[smhd]")
+
+
+def env_rate(name: str, default: str | None) -> str | None:
+    """Read a rate limit such as "30/h" or "120/m" (django-ratelimit's format); "off" switches it off."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"off", "none", "0"}:
+        return None
+    if not RATE.fullmatch(raw):
+        raise ImproperlyConfigured(f"{name} must look like 30/h (a count per s, m, h or d) or be off, not {raw!r}.")
+    return raw

@@ -210,6 +210,36 @@ class TestSettings:
         monkeypatch.setenv("ALLOWED_HOSTS", " a.org, ,b.org ")
         assert env_list("ALLOWED_HOSTS", []) == ["a.org", "b.org"]
 
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [("", "30/h"), ("120/m", "120/m"), (" 10/5M ", "10/5m"), ("off", None), ("None", None)],
+    )
+    def test_rate_limit_variables(self, monkeypatch, value, expected):
+        from salam.settings.env import env_rate
+
+        monkeypatch.setenv("LECTURE_REGISTRATION_RATE_PER_IP", value)
+        assert env_rate("LECTURE_REGISTRATION_RATE_PER_IP", "30/h") == expected
+
+    @pytest.mark.parametrize("value", ["30", "30/hour", "-1/h", "h/30", "30/h;drop"])
+    def test_bad_rate_limits_are_clear_errors(self, monkeypatch, value):
+        from salam.settings.env import env_rate
+
+        monkeypatch.setenv("SEARCH_API_RATE_LIMIT", value)
+        with pytest.raises(ImproperlyConfigured, match="SEARCH_API_RATE_LIMIT must look like 30/h"):
+            env_rate("SEARCH_API_RATE_LIMIT", "120/m")
+
+    def test_thresholds_must_be_numbers_between_0_and_1(self, monkeypatch):
+        from salam.settings.env import env_float
+
+        monkeypatch.setenv("TAGGER_APPLY_THRESHOLD", "0.5")
+        assert env_float("TAGGER_APPLY_THRESHOLD", 0.35, low=0, high=1) == 0.5
+        monkeypatch.setenv("TAGGER_APPLY_THRESHOLD", "high")
+        with pytest.raises(ImproperlyConfigured, match="TAGGER_APPLY_THRESHOLD must be a number"):
+            env_float("TAGGER_APPLY_THRESHOLD", 0.35, low=0, high=1)
+        monkeypatch.setenv("TAGGER_APPLY_THRESHOLD", "1.5")
+        with pytest.raises(ImproperlyConfigured, match="between 0 and 1"):
+            env_float("TAGGER_APPLY_THRESHOLD", 0.35, low=0, high=1)
+
 
 @pytest.mark.elasticsearch
 def test_elasticsearch_fixture_talks_to_the_real_server(es_client, settings):

@@ -20,7 +20,7 @@ RETAG_ALL_PENDING_KEY = "themes:retag-all-pending"
 
 def retag_debounce_seconds() -> int:
     """How long a vocabulary change waits before retagging, so a burst of edits costs one run."""
-    return int(getattr(settings, "TAGGER_RETAG_DEBOUNCE_S", 60))
+    return settings.TAGGER_RETAG_DEBOUNCE_S
 
 
 def enqueue_tagging(page_id: int) -> None:

@@ -40,15 +40,13 @@ TAGS_UPDATED_ACTION = "themes.tags_updated"
 
 
 def apply_threshold() -> float:
-    """Score from which the tagger applies a label (settings.TAGGER_APPLY_THRESHOLD, else nlp's)."""
-    from themes import nlp
-
-    return float(getattr(settings, "TAGGER_APPLY_THRESHOLD", nlp.THRESHOLD))
+    """Score from which the tagger applies a label (settings.TAGGER_APPLY_THRESHOLD)."""
+    return settings.TAGGER_APPLY_THRESHOLD
 
 
 def show_threshold() -> float:
     """Score from which a label is kept as a suggestion for editors to consider (never above apply)."""
-    return min(float(getattr(settings, "TAGGER_SHOW_THRESHOLD", 0.2)), apply_threshold())
+    return min(settings.TAGGER_SHOW_THRESHOLD, apply_threshold())
 
 
 def compute_suggestions(inputs: TaggingInput, vocabulary: Vocabulary | None = None) -> list[Suggestion]:
