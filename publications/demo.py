@@ -21,15 +21,11 @@ from wagtail.utils.file import hash_filelike
 from publications.demo_content import AUTHORS, PUBLICATIONS, RELATED
 from publications.models import (
     Author,
-    PublicationAuthor,
-    PublicationCountryTag,
-    PublicationGCMTag,
     PublicationIndexPage,
     PublicationPage,
-    PublicationThemeTag,
 )
 from salam.models import PartnerInstitute
-from themes.models import Country, GCMObjective, TagSource, Theme
+from themes.models import Country, GCMObjective, Theme
 
 logger = logging.getLogger(__name__)
 
@@ -118,17 +114,14 @@ def _publication(spec: dict, index: PublicationIndexPage, authors: dict[str, Aut
         licence="CC-BY-4.0",
         embargo_until=timezone.localdate() + datetime.timedelta(days=embargo_days) if embargo_days else None,
     )
-    for position, author in enumerate(page_authors):
-        page.publication_authors.add(PublicationAuthor(author=author, sort_order=position))
-    for position, country in enumerate(Country.objects.filter(alpha2__in=spec["countries"])):
-        page.country_tags.add(PublicationCountryTag(country=country, source=TagSource.EDITOR, sort_order=position))
-    for position, theme in enumerate(Theme.objects.filter(slug__in=spec["themes"])):
-        page.theme_tags.add(PublicationThemeTag(theme=theme, source=TagSource.EDITOR, sort_order=position))
-    for position, objective in enumerate(GCMObjective.objects.filter(number__in=spec["gcm"])):
-        page.gcm_tags.add(PublicationGCMTag(objective=objective, source=TagSource.EDITOR, sort_order=position))
-    keywords = [theme.name.lower() for theme in Theme.objects.filter(slug__in=spec["themes"])]
-    if keywords:
-        page.keywords.add(*keywords)
+    themes = list(Theme.objects.filter(slug__in=spec["themes"]))
+    page.add_editor_metadata(
+        authors=page_authors,
+        countries=Country.objects.filter(alpha2__in=spec["countries"]),
+        themes=themes,
+        objectives=GCMObjective.objects.filter(number__in=spec["gcm"]),
+        keywords=[theme.name.lower() for theme in themes],
+    )
     index.add_child(instance=page)
     page.save_revision().publish()
     return page

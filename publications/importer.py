@@ -25,17 +25,13 @@ from publications.models import (
     LICENCE_CHOICES,
     Author,
     PdfExtraction,
-    PublicationAuthor,
-    PublicationCountryTag,
-    PublicationGCMTag,
     PublicationIndexPage,
     PublicationPage,
-    PublicationThemeTag,
     PublicationType,
 )
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
 from salam.models import PartnerInstitute
-from themes.models import Country, GCMObjective, TagSource, Theme
+from themes.models import Country, GCMObjective, Theme
 
 logger = logging.getLogger(__name__)
 
@@ -289,14 +285,11 @@ def _build_page(values: dict, document) -> PublicationPage:
         pdf=document,
         live=False,
     )
-    for position, author in enumerate(dict.fromkeys(values["authors"])):
-        page.publication_authors.add(PublicationAuthor(author=author, sort_order=position))
-    for position, country in enumerate(dict.fromkeys(values["countries"])):
-        page.country_tags.add(PublicationCountryTag(country=country, source=TagSource.EDITOR, sort_order=position))
-    for position, theme in enumerate(dict.fromkeys(values["themes"])):
-        page.theme_tags.add(PublicationThemeTag(theme=theme, source=TagSource.EDITOR, sort_order=position))
-    for position, objective in enumerate(dict.fromkeys(values["objectives"])):
-        page.gcm_tags.add(PublicationGCMTag(objective=objective, source=TagSource.EDITOR, sort_order=position))
-    if values["keywords"]:
-        page.keywords.add(*values["keywords"])
+    page.add_editor_metadata(
+        authors=values["authors"],
+        countries=values["countries"],
+        themes=values["themes"],
+        objectives=values["objectives"],
+        keywords=values["keywords"],
+    )
     return page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from wagtail.search import index
 
 from publications.panels import ExtractionPanel
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
-from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
+from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag, Country, GCMObjective, TagSource, Theme
 from themes.panels import TagSuggestionsPanel
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,28 @@ class PublicationPage(Page):
                 check_document_is_pdf(self.pdf)
             except PdfRejected as exc:
                 raise ValidationError({"pdf": str(exc)}) from exc
+
+    def add_editor_metadata(
+        self,
+        *,
+        authors: Iterable[Author] = (),
+        countries: Iterable[Country] = (),
+        themes: Iterable[Theme] = (),
+        objectives: Iterable[GCMObjective] = (),
+        keywords: Iterable[str] = (),
+    ) -> None:
+        """Attach authors, tags an editor chose (in the given order, repeats dropped) and keywords, before saving."""
+        for position, author in enumerate(dict.fromkeys(authors)):
+            self.publication_authors.add(PublicationAuthor(author=author, sort_order=position))
+        for position, country in enumerate(dict.fromkeys(countries)):
+            self.country_tags.add(PublicationCountryTag(country=country, source=TagSource.EDITOR, sort_order=position))
+        for position, theme in enumerate(dict.fromkeys(themes)):
+            self.theme_tags.add(PublicationThemeTag(theme=theme, source=TagSource.EDITOR, sort_order=position))
+        for position, objective in enumerate(dict.fromkeys(objectives)):
+            self.gcm_tags.add(PublicationGCMTag(objective=objective, source=TagSource.EDITOR, sort_order=position))
+        keywords = list(keywords)
+        if keywords:
+            self.keywords.add(*keywords)
 
     def full_text_is_public(self, today: datetime.date | None = None) -> bool:
         """False while the embargo lasts; the embargo ends at the start of ``embargo_until``."""
