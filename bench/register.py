@@ -177,7 +177,6 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
         lecture_path, lecture_pk = create_lecture(args.seats)
         from django.db import connections
 
