@@ -28,6 +28,25 @@ def es_client():
     client.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, dropped cleanly at the end even after browser tests.
+
+    The live server's request threads can leave a PostgreSQL session open on the test database
+    (pytest-django #429/#454), and PostgreSQL refuses to drop a database in use: every run with a
+    browser test then left its test_salam_<pid> database behind. Those sessions are ended first.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture
 def site_root(db):
     """The home page created by the migrations (the root of the public page tree)."""
