@@ -19,7 +19,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,12 @@ def _lemma_uncached(token: str) -> str:
 
 def _learn(tokens: Iterable[str]) -> None:
     """Look up the lemmas of new words in batches: one spaCy call per batch instead of per word."""
-    missing = sorted({token for token in tokens if token not in _LEMMAS})
+    wanted = set(tokens)
+    missing = sorted(wanted.difference(_LEMMAS))
     if len(_LEMMAS) + len(missing) > _LEMMA_CACHE_LIMIT:
+        # Start afresh, relearning every word asked for: callers look them all up right after.
         _LEMMAS.clear()
+        missing = sorted(wanted)
     simple = [token for token in missing if "'" not in _base(token)]
     for start in range(0, len(simple), _BATCH_WORDS):
         _learn_batch(simple[start : start + _BATCH_WORDS])
@@ -112,6 +115,28 @@ def lemmatize_text(text: str) -> str:
     except KeyError:  # new words: learn them all at once, then join
         _learn(tokens)
         return " ".join(map(_LEMMAS.__getitem__, tokens))
+
+
+def lemmatize_texts(texts: Sequence[str]) -> list[str]:
+    """``lemmatize_text`` for many texts, learning all their new words in one batch.
+
+    A rebuild lemmatises a chunk of documents at once: with a cold cache (a fresh process) the
+    new words of the whole chunk cost a handful of spaCy calls instead of a few per text.
+    """
+    out: list[str] = []
+    unknown: list[tuple[int, list[str]]] = []
+    for position, text in enumerate(texts):
+        tokens = _tokens(text)
+        try:
+            out.append(" ".join(map(_LEMMAS.__getitem__, tokens)))
+        except KeyError:
+            out.append("")
+            unknown.append((position, tokens))
+    if unknown:
+        _learn(token for _, tokens in unknown for token in tokens)
+        for position, tokens in unknown:
+            out[position] = " ".join(map(_LEMMAS.__getitem__, tokens))
+    return out
 
 
 def lemma_tokens(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from search.documents import prepare
+from search.documents import prepare_many
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,9 @@ class IndexedType:
     build: Callable[[Page, datetime.date], dict]
     select_related: tuple[str, ...]
     prefetch_related: tuple[str, ...]
-    # Loads, for a batch of pages, what the builder would otherwise fetch page by page.
-    preload: Callable[[list[Page]], None] | None = None
+    # Loads, for a batch of pages, what the builder would otherwise fetch page by page; the dict
+    # lives as long as one rebuild or replay (taxonomy terms are read once into it).
+    preload: Callable[[list[Page], dict], None] | None = None
 
     @property
     def model(self) -> type[Page] | None:
@@ -69,6 +70,14 @@ class IndexedType:
 
 _TAG_FAMILIES = (("country_tags", "country"), ("theme_tags", "theme"), ("gcm_tags", "objective"))
 _TAGS, _AUTHORS, _KEYWORDS, _EXTRACTION = "_search_tags", "_search_authors", "_search_keywords", "_search_extraction"
+_URL = "_search_url"
+
+
+def page_url(page: Page) -> str | None:
+    """``page.get_url()``, computed once per page object (a URL reverse costs more than the rest)."""
+    if not hasattr(page, _URL):
+        setattr(page, _URL, page.get_url())
+    return getattr(page, _URL)
 
 
 def _tags(page: Page) -> dict:
@@ -90,12 +99,14 @@ def _tags(page: Page) -> dict:
     }
 
 
-def preload_tags(pages: list[Page]) -> None:
+def preload_tags(pages: list[Page], cache: dict | None = None) -> None:
     """Read the tags of many pages in three small queries, without building a tag object each.
 
     The same rows ``page.country_tags`` etc. return; the taxonomy terms come from one lookup per
-    family. A rebuild spends most of its Python time building ORM objects, hence this.
+    family, kept in ``cache`` for the next chunk of the same rebuild. A rebuild spends most of its
+    Python time building ORM objects, hence this.
     """
+    cache = {} if cache is None else cache
     if not pages:
         return
     model = type(pages[0])
@@ -103,7 +114,10 @@ def preload_tags(pages: list[Page]) -> None:
     found: dict[int, dict[str, list]] = {page.pk: {related: [] for related, _ in _TAG_FAMILIES} for page in pages}
     for related, field_name in _TAG_FAMILIES:
         tag_model = model._meta.get_field(related).related_model
-        terms = tag_model._meta.get_field(field_name).related_model.objects.in_bulk()
+        term_model = tag_model._meta.get_field(field_name).related_model
+        terms = cache.get(term_model)
+        if terms is None:
+            terms = cache[term_model] = term_model.objects.in_bulk()
         rows = tag_model.objects.filter(page_id__in=ids).order_by("page_id", "sort_order", "pk")
         for page_id, term_id in rows.values_list("page_id", f"{field_name}_id"):
             found[page_id][related].append(terms[term_id])
@@ -111,7 +125,7 @@ def preload_tags(pages: list[Page]) -> None:
         setattr(page, _TAGS, found[page.pk])
 
 
-def preload_publications(pages: list[Page]) -> None:
+def preload_publications(pages: list[Page], cache: dict | None = None) -> None:
     """Tags, authors, keywords and PDF text of many publications in a handful of queries.
 
     ``page.extraction`` (the publications app's contract) costs a query per page; the same records
@@ -120,7 +134,7 @@ def preload_publications(pages: list[Page]) -> None:
     """
     if not pages:
         return
-    preload_tags(pages)
+    preload_tags(pages, cache)
     ids = [page.pk for page in pages]
     try:
         model = type(pages[0])
@@ -183,7 +197,7 @@ def build_publication(page: Page, today: datetime.date) -> dict:
         "date": date.isoformat() if date else None,
         "year": date.year if date else None,
         "language": page.language or None,
-        "url": page.get_url(),
+        "url": page_url(page),
         "embargo_until": page.embargo_until.isoformat() if page.embargo_until else None,
         "full_text_public": text_public,
         "has_full_text": bool(passages),
@@ -233,7 +247,7 @@ def build_lecture(page: Page, today: datetime.date) -> dict:
         "year": local_start.year,
         # Lectures carry no language field; the centre holds them in English.
         "language": "en",
-        "url": page.get_url(),
+        "url": page_url(page),
         "full_text_public": True,
         "has_full_text": bool(passages),
         "published_at": page.last_published_at.isoformat() if page.last_published_at else None,
@@ -279,14 +293,26 @@ def version_now() -> int:
 
 def build_document(indexed: IndexedType, page: Page, today: datetime.date) -> dict | None:
     """The full document body for a page, or None when the page must not be in the index."""
-    url = page.get_url()
-    if not url:  # not under any site: nobody can visit it
-        return None
+    return build_documents(indexed, [page], today)[0]
+
+
+def build_documents(indexed: IndexedType, pages: list[Page], today: datetime.date) -> list[dict | None]:
+    """``build_document`` for a chunk of pages, lemmatising their texts together (one batch of new words)."""
+    sources: list[dict] = []
+    for page in pages:
+        if not page_url(page):  # not under any site: nobody can visit it
+            continue
+        try:
+            sources.append(indexed.build(page, today))
+        except Exception:
+            logger.exception("could not build the search document of page %s", page.pk)
+            raise
     try:
-        return prepare(indexed.build(page, today))
+        prepared = iter(prepare_many(sources))
     except Exception:
-        logger.exception("could not build the search document of page %s", page.pk)
+        logger.exception("could not prepare the search documents of pages %s", [s["page_id"] for s in sources])
         raise
+    return [next(prepared) if page_url(page) else None for page in pages]
 
 
 def _share_site_root_paths(page: Page, root_paths: list) -> Page:
@@ -304,26 +330,27 @@ def documents_for(page_ids: Iterable[int], today: datetime.date | None = None) -
     if not ids:
         return result
     root_paths = Site.get_site_root_paths()
+    cache: dict = {}
     for indexed in indexed_types():
-        pages = list(indexed.queryset().filter(pk__in=ids))
+        pages = [_share_site_root_paths(page, root_paths) for page in indexed.queryset().filter(pk__in=ids)]
         if indexed.preload:
-            indexed.preload(pages)
-        for page in pages:
-            result[page.pk] = build_document(indexed, _share_site_root_paths(page, root_paths), today)
+            indexed.preload(pages, cache)
+        for page, document in zip(pages, build_documents(indexed, pages, today), strict=True):
+            result[page.pk] = document
     return result
 
 
-def iter_all_documents(chunk_size: int = 200, today: datetime.date | None = None) -> Iterator[tuple[int, dict]]:
+def iter_all_documents(chunk_size: int = 250, today: datetime.date | None = None) -> Iterator[tuple[int, dict]]:
     """Every indexable page's document, streamed in primary-key order per type."""
     today = today or timezone.localdate()
     root_paths = Site.get_site_root_paths()
+    cache: dict = {}
     for indexed in indexed_types():
         pages = indexed.queryset().iterator(chunk_size=chunk_size)
-        while chunk := list(itertools.islice(pages, chunk_size)):
+        while chunk := [_share_site_root_paths(page, root_paths) for page in itertools.islice(pages, chunk_size)]:
             if indexed.preload:
-                indexed.preload(chunk)
-            for page in chunk:
-                document = build_document(indexed, _share_site_root_paths(page, root_paths), today)
+                indexed.preload(chunk, cache)
+            for page, document in zip(chunk, build_documents(indexed, chunk, today), strict=True):
                 if document is not None:
                     yield page.pk, document
 

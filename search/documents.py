@@ -13,6 +13,7 @@ copies, the spelling field) are left out of ``_source`` to keep the index small.
 from __future__ import annotations
 
 import datetime
+import itertools
 import threading
 
 from django.conf import settings
@@ -168,26 +169,52 @@ def get_client() -> Elasticsearch:
     return client
 
 
-def lemma_fields(source: dict) -> dict:
-    """The lemmatised copies of a document's text fields (added just before indexing)."""
-    out = {}
+def _lemma_inputs(source: dict) -> list[str]:
+    """The texts a document's lemma copies are made from: the LEMMA_FIELDS, the tag names, the pages."""
+    texts = []
     for name in LEMMA_FIELDS:
         value = source.get(name)
         if isinstance(value, list):
             value = "\n".join(value)
-        out[f"{name}_lemma"] = analysis.lemmatize_text(value or "")
-    tag_text = source.get("country_names", []) + source.get("theme_names", [])
-    out["tags_lemma"] = analysis.lemmatize_text("\n".join(tag_text))
+        texts.append(value or "")
+    texts.append("\n".join(source.get("country_names", []) + source.get("theme_names", [])))
+    texts.extend(passage.get("text", "") for passage in source.get("pages", []))
+    return texts
+
+
+def lemma_fields(source: dict) -> dict:
+    """The lemmatised copies of a document's text fields (added just before indexing)."""
+    lemmas = analysis.lemmatize_texts(_lemma_inputs(source)[: len(LEMMA_FIELDS) + 1])
+    return _lemma_fields(lemmas)
+
+
+def _lemma_fields(lemmas: list[str]) -> dict:
+    out = {f"{name}_lemma": lemma for name, lemma in zip(LEMMA_FIELDS, lemmas, strict=False)}
+    out["tags_lemma"] = lemmas[len(LEMMA_FIELDS)]
     return out
 
 
 def prepare(source: dict) -> dict:
     """Complete a document built from a page: lemma copies, spelling and autocompletion inputs."""
+    return prepare_many([source])[0]
+
+
+def prepare_many(sources: list[dict]) -> list[dict]:
+    """``prepare`` for many documents, lemmatising all their texts in one call (new words batched)."""
+    inputs = [_lemma_inputs(source) for source in sources]
+    lemmas = iter(analysis.lemmatize_texts([text for texts in inputs for text in texts]))
+    return [
+        _assemble(source, list(itertools.islice(lemmas, len(texts))))
+        for source, texts in zip(sources, inputs, strict=True)
+    ]
+
+
+def _assemble(source: dict, lemmas: list[str]) -> dict:
     body = dict(source)
-    body.update(lemma_fields(source))
+    fixed = len(LEMMA_FIELDS) + 1
+    body.update(_lemma_fields(lemmas[:fixed]))
     body["pages"] = [
-        {**passage, "text_lemma": analysis.lemmatize_text(passage.get("text", ""))}
-        for passage in source.get("pages", [])
+        {**passage, "text_lemma": lemma} for passage, lemma in zip(source.get("pages", []), lemmas[fixed:], strict=True)
     ]
     # Shingles are the costliest part of indexing: short fields only (abstracts still feed the
     # suggester's candidate words through a generator on the abstract field itself).

@@ -241,3 +241,16 @@ def test_bulk_reading_builds_the_same_documents_as_the_page_relations(site_root,
     assert preloaded["countries"] == ["QA", "NP"] and preloaded["authors"] == ["Second Author", "First Author"]
     assert preloaded["gcm"] == ["6", "20"] and preloaded["keywords"] == ["agents", "wages"]
     assert [p["number"] for p in preloaded["pages"]] == [1, 2]
+
+
+def test_documents_prepared_together_equal_documents_prepared_one_by_one(monkeypatch):
+    from search import analysis, documents
+
+    sources = [
+        factories.synthetic("Recruitment fees in Nepal", pages=PAGES, country_names=["Nepal", "Qatar"]),
+        factories.synthetic("Workers' wages", keywords=["wage theft"], theme_names=["Fair recruitment"]),
+        factories.synthetic("Abstract only", abstract="Migrants' remittances don't cover 5km of roads."),
+    ]
+    one_by_one = [documents.prepare(source) for source in sources]
+    monkeypatch.setattr(analysis, "_LEMMAS", {})
+    assert documents.prepare_many(sources) == one_by_one

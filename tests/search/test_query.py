@@ -21,6 +21,18 @@ class TestAnalysis:
         assert analysis.lemmatize_text("workers' fees") == "worker fee"
         assert analysis.lemmatize_text("Women migrant workers") == "woman migrant worker"
 
+    def test_many_texts_at_once_give_the_lemmas_of_each_text_alone(self, monkeypatch):
+        texts = [
+            "Migrants' remittances don't cover 5km of roads",
+            "",
+            "Nepal's workers gonna pay the fees; cannot refuse",
+            "Women migrant workers, _ and Việt Nam",
+        ]
+        alone = [analysis.lemmatize_text(text) for text in texts]
+        monkeypatch.setattr(analysis, "_LEMMAS", {})  # a cold cache: every word learnt in one batch
+        assert analysis.lemmatize_texts(texts) == alone
+        assert analysis.lemmatize_texts([]) == []
+
     def test_words_drop_punctuation_and_keep_unicode_letters(self):
         assert analysis.words("Pre-departure (PDO), Việt Nam!") == ["pre", "departure", "pdo", "việt", "nam"]
         assert analysis.words("!!! --- ...") == []
