@@ -15,7 +15,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -247,7 +247,7 @@ def rebuild(
     documents: Iterable[tuple[int, dict]] | None = None,
     chunk_size: int = 250,
     on_chunk: Callable[[int], None] | None = None,
-    threads: int = 3,
+    threads: int = 1,
 ) -> RebuildReport:
     """Fill a new timestamped index, then point the alias at it and drop the old one(s).
 
@@ -255,6 +255,7 @@ def rebuild(
     outbox meanwhile go to both (the new index carries the "building" alias), and documents are
     versioned from the rebuild's start, so anything newer wins over what the rebuild loads.
     ``on_chunk`` is called with the number of documents sent after each bulk request (progress).
+    ``threads`` bulk requests are in flight while the next chunk is built (0: build, then send).
     """
     # Bulk requests of a rebuild may take longer than a visitor's search is allowed to.
     client = (client or get_client()).options(request_timeout=REBUILD_TIMEOUT_S)
@@ -291,12 +292,15 @@ def rebuild(
 
 
 def _bulk_pipeline(
-    client: Elasticsearch, actions: Iterator[dict], chunk_size: int, threads: int
+    client: Elasticsearch, actions: Iterator[dict], chunk_size: int, in_flight: int
 ) -> Iterator[list[tuple[bool, dict]]]:
     """Send actions in chunks, yielding each chunk's results in order.
 
-    Documents are built here, in the calling thread (it owns the database connection); with
-    ``threads`` > 1 up to that many chunks are in flight to Elasticsearch meanwhile.
+    Documents are built here, in the calling thread (it owns the database connection), while up
+    to ``in_flight`` earlier chunks are being indexed by Elasticsearch (0: one chunk at a time).
+    One is the right number on a small machine: a bulk request to a one-shard index keeps one
+    Elasticsearch core busy while Python builds the next chunk on the other; more requests at
+    once only make the two fight over the same cores (measured with bench/search.py).
     """
 
     def send(chunk: list[dict]) -> list[tuple[bool, dict]]:
@@ -307,18 +311,18 @@ def _bulk_pipeline(
         )
 
     chunks = iter(lambda: list(itertools.islice(actions, chunk_size)), [])
-    if threads <= 1:
+    if in_flight <= 0:
         for chunk in chunks:
             yield send(chunk)
         return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="search-rebuild") as pool:
-        in_flight: deque = deque()
-        for chunk in chunks:
-            in_flight.append(pool.submit(send, chunk))
-            if len(in_flight) >= threads:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="search-rebuild") as pool:
+        pending: deque[Future] = deque()
+        for chunk in chunks:  # building this chunk overlaps with the requests still pending
+            while len(pending) >= in_flight:
+                yield pending.popleft().result()
+            pending.append(pool.submit(send, chunk))
+        while pending:
+            yield pending.popleft().result()
 
 
 def _actions_from(source: Iterable[tuple[int, dict]], index: str, version: int) -> Iterator[dict]:

@@ -93,6 +93,41 @@ class TestRebuild:
         assert not indexing.indices_with_alias(es_client, documents.building_alias_name())
         assert found("corridors") == sorted(p.pk for p in three_pages)
 
+    @pytest.mark.parametrize("threads", [0, 1, 2])
+    def test_chunks_sent_while_the_next_is_built_index_exactly_the_public_documents(
+        self, site_root, search_index, es_client, threads
+    ):
+        import datetime
+
+        from django.utils import timezone
+        from wagtail.models import PageViewRestriction
+
+        text = ["Agents in Kathmandu charged recruitment fees.", "Remittances paid for school fees."]
+        public = [factories.publication(site_root, f"Corridor study {n}", pages=text) for n in range(5)]
+        later = timezone.localdate() + datetime.timedelta(days=30)
+        embargoed = factories.publication(site_root, "Embargoed corridor study", pages=text, embargo_until=later)
+        draft = factories.publication(site_root, "Draft corridor study", pages=text, live=False)
+        private = factories.publication(site_root, "Private corridor study", pages=text)
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+        # Chunks of two: several bulk requests, each sent while the next chunk is being built.
+        report = indexing.rebuild(chunk_size=2, threads=threads)
+        expected = builders.documents_for(p.pk for p in [*public, embargoed, draft, private])
+        assert expected[draft.pk] is None and expected[private.pk] is None
+        assert expected[embargoed.pk]["pages"] == [] and expected[embargoed.pk]["full_text_public"] is False
+
+        indexed = {p.pk for p in [*public, embargoed]}
+        assert report.documents == len(indexed) and not report.errors
+        indexing.refresh(es_client)
+        hits = es_client.search(index=documents.alias_name(), size=50)["hits"]["hits"]
+        assert {int(hit["_id"]) for hit in hits} == indexed
+        for hit in hits:
+            built = expected[int(hit["_id"])]
+            assert hit["_source"] == {k: v for k, v in built.items() if k not in documents.SOURCE_EXCLUDES}
+        # The embargoed text and the private page are not searchable either.
+        assert found("Kathmandu") == sorted(p.pk for p in public)
+        assert found("private") == [] and found("draft") == []
+
 
 class TestCommand:
     def test_rebuild_shows_progress_and_swaps(self, three_pages, es_client):
