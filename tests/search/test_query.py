@@ -33,6 +33,30 @@ class TestAnalysis:
         assert analysis.lemmatize_texts(texts) == alone
         assert analysis.lemmatize_texts([]) == []
 
+    def test_plain_words_looked_up_directly_get_the_tagger_lemma(self):
+        from themes.nlp import lemmatize
+
+        plain = analysis._plain_word_lemmas()
+        words = [
+            "migrants",
+            "women",
+            "workers",
+            "fees",
+            "paid",
+            "went",
+            "better",
+            "data",
+            "analyses",
+            "criteria",
+            "leaves",
+            "countries",
+        ]
+        for word in words:
+            assert plain(word) == lemmatize(word), word
+        # spaCy's special cases, digits, apostrophes and other scripts go through the pipeline.
+        for word in ["cannot", "gonna", "dont", "5km", "don't", "việt"]:
+            assert plain(word) is None
+
     def test_words_drop_punctuation_and_keep_unicode_letters(self):
         assert analysis.words("Pre-departure (PDO), Việt Nam!") == ["pre", "departure", "pdo", "việt", "nam"]
         assert analysis.words("!!! --- ...") == []
