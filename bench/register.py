@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from servers import free_port, percentile, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = """from salam.settings.dev import *  # noqa
@@ -55,17 +56,6 @@ LOGGING = {
 """
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACTION = re.compile(rb'<form class="registration-form" method="post" action="([^"#]+)')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0.0
 
 
 class Client:
@@ -313,21 +303,6 @@ def drop_database(admin_dsn: str, database: str) -> None:
 
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-def wait_for(port: int, timeout: float = 120) -> None:
-    """Wait until /healthz answers 200 (the port opens before the workers are ready)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not start on port {port} within {timeout:.0f} s")
 
 
 if __name__ == "__main__":

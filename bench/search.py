@@ -46,7 +46,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from servers import free_port, percentile, wait_for
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,17 +120,6 @@ COMMON_WORDS = {"the", "and", "of", "to", "in", "is", "that", "for", "with", "as
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0.0
 
 
 # --- corpus -----------------------------------------------------------------------------------
@@ -335,19 +324,6 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float) -> d
         f"{figures['rps']:6.1f} req/s   ({figures['requests']} requests, {errors} errors)"
     )
     return figures
-
-
-def wait_for(port: int, timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not start on port {port} within {timeout:.0f} s")
 
 
 # --- pages for the rebuild --------------------------------------------------------------------
