@@ -335,7 +335,7 @@ def create_pages(generator: Generator, count: int) -> None:
     from django.utils import timezone
     from wagtail.models import Collection
 
-    from publications.models import PublicationIndexPage, PublicationPage
+    from publications.models import PublicationIndexPage
     from salam.models import HomePage
 
     home = HomePage.objects.get()
@@ -346,10 +346,6 @@ def create_pages(generator: Generator, count: int) -> None:
         "collection": Collection.get_first_root_node(),
         "now": timezone.now(),
         "pdf": _tiny_pdf(),
-        "tag_models": {
-            name: PublicationPage._meta.get_field(name).related_model
-            for name in ("country_tags", "theme_tags", "gcm_tags")
-        },
         "authors": {},
     }
     # One transaction: SQLite syncs the file at every commit, and each page takes several.
@@ -358,11 +354,11 @@ def create_pages(generator: Generator, count: int) -> None:
             _create_page(generator.fields(), number, **context)
 
 
-def _create_page(f: dict, number: int, *, index, collection, now, pdf: bytes, tag_models: dict, authors: dict) -> None:
+def _create_page(f: dict, number: int, *, index, collection, now, pdf: bytes, authors: dict) -> None:
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
 
-    from publications.models import Author, PdfExtraction, PublicationAuthor, PublicationPage
+    from publications.models import Author, PdfExtraction, PublicationPage
 
     # A real (tiny) PDF: page validation opens it. The extracted text is the generated one.
     document = Document(title=f["title"][:200], collection=collection, file_size=len(pdf))
@@ -388,15 +384,15 @@ def _create_page(f: dict, number: int, *, index, collection, now, pdf: bytes, ta
         first_published_at=now,
         last_published_at=now,
     )
-    for order, name in enumerate(f["authors"]):
-        author = authors.get(name) or authors.setdefault(name, Author.objects.create(name=name))
-        page.publication_authors.add(PublicationAuthor(author=author, sort_order=order))
-    for order, country in enumerate(f["countries"]):
-        page.country_tags.add(tag_models["country_tags"](country=country, sort_order=order))
-    for order, theme in enumerate(f["themes"]):
-        page.theme_tags.add(tag_models["theme_tags"](theme=theme, sort_order=order))
-    for order, objective in enumerate(f["objectives"]):
-        page.gcm_tags.add(tag_models["gcm_tags"](objective=objective, sort_order=order))
+    for name in f["authors"]:
+        if name not in authors:
+            authors[name] = Author.objects.create(name=name)
+    page.add_editor_metadata(
+        authors=[authors[name] for name in f["authors"]],
+        countries=f["countries"],
+        themes=f["themes"],
+        objectives=f["objectives"],
+    )
     index.add_child(instance=page)
 
 
