@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,14 @@ def test_threshold_and_cap_are_overridable():
     assert len(codes(suggest_tags(text), "country")) == 6
     assert len(codes(suggest_tags(text, max_labels={"country": 2}), "country")) == 2
     assert suggest_tags(text, threshold=1.01) == []
+
+
+@pytest.mark.skipif(bool(os.environ.get("TAGGER_APPLY_THRESHOLD")), reason="the variable overrides the default")
+def test_the_settings_default_threshold_is_the_taggers():
+    # base.py cannot import the tagger (it loads spaCy), so it repeats the number; this keeps them one.
+    from salam.settings.base import TAGGER_APPLY_THRESHOLD
+
+    assert TAGGER_APPLY_THRESHOLD == nlp.THRESHOLD
 
 
 def test_evidence_has_page_numbers_and_passages():
