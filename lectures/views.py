@@ -9,13 +9,15 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models.functions import Left, Length
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
+from wagtail.models import Page, PageViewRestriction
 
 from lectures import calendar, services
 from lectures.exceptions import MESSAGES, RegistrationError
@@ -169,12 +171,33 @@ SUCCESS_MESSAGES = {
 def visible_lecture(request: HttpRequest, pk: int) -> LecturePage:
     """The live lecture `pk` if this visitor may see its page (Wagtail's privacy settings), else 404.
 
-    Only the fields the privacy check reads are loaded; `_render_page` loads the rest when needed.
+    One query in the common case: the lecture, with whether any view restriction or alias sits on
+    it or an ancestor. Only then are the restrictions read the way Wagtail reads them
+    (`get_view_restrictions`, which follows aliases to their source pages) and checked against the
+    request. Only the fields these checks read are loaded; `_render_page` loads the rest when needed.
     """
-    lecture = LecturePage.objects.live().filter(pk=pk).only("path", "depth", "alias_of", "url_path").first()
-    if lecture is None or not all(rule.accept_request(request) for rule in lecture.get_view_restrictions()):
+    lecture = (
+        LecturePage.objects.live()
+        .filter(pk=pk)
+        .only("path", "depth", "alias_of", "url_path")
+        .annotate(guarded=_guarded(OuterRef("path")))
+        .first()
+    )
+    if lecture is None:
+        raise Http404("No such lecture")
+    if lecture.guarded and not all(rule.accept_request(request) for rule in lecture.get_view_restrictions()):
         raise Http404("No such lecture")
     return lecture
+
+
+def _guarded(lecture_path: OuterRef) -> Exists:
+    """Whether a view restriction or an alias sits on the page at `lecture_path` or an ancestor.
+
+    Read from the restrictions and the aliases (few rows, the aliases indexed), not from the page tree.
+    """
+    restricted = PageViewRestriction.objects.filter(page__path=Left(lecture_path, Length("page__path")))
+    aliases = Page.objects.filter(alias_of__isnull=False, path=Left(lecture_path, Length("path")))
+    return Exists(restricted) | Exists(aliases)
 
 
 @require_POST

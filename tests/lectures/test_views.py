@@ -250,7 +250,7 @@ class TestRegistrationForm:
         assert followed.status_code == 200 and "You are registered" in followed.content.decode()
         assert Registration.objects.get().email == "late@example.org"
 
-    @pytest.mark.parametrize("kind", ["draft", "private", "unknown"])
+    @pytest.mark.parametrize("kind", ["draft", "private", "private_section", "alias_of_private", "unknown"])
     def test_hidden_or_unknown_lectures_cannot_be_registered_for(self, client, site_root, kind):
         lecture = make_lecture()
         url = register_url(lecture)
@@ -258,11 +258,37 @@ class TestRegistrationForm:
             lecture.unpublish()
         elif kind == "private":
             PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
+        elif kind == "private_section":
+            PageViewRestriction.objects.create(page=lecture_index(), restriction_type=PageViewRestriction.PASSWORD,
+                                               password="x")  # fmt: skip
+        elif kind == "alias_of_private":
+            # An alias takes its source page's restrictions (it cannot have its own).
+            alias = lecture.create_alias(update_slug=f"{lecture.slug}-alias")
+            PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
+            url = register_url(alias)
         else:
             url = reverse("lectures:register", args=[lecture.pk + 1000])
         response = client.post(url, form_data())
         assert response.status_code == 404
         assert not Registration.objects.exists()
+
+    def test_a_visitor_allowed_behind_a_restriction_can_register(self, client, site_root, django_user_model):
+        lecture = make_lecture()
+        PageViewRestriction.objects.create(page=lecture_index(), restriction_type=PageViewRestriction.LOGIN)
+        assert client.post(register_url(lecture), form_data()).status_code == 404
+        client.force_login(django_user_model.objects.create_user("member", password="x"))
+        assert client.post(register_url(lecture), form_data()).status_code == 302
+        assert Registration.objects.get().lecture_id == lecture.pk
+
+    def test_registering_for_a_public_lecture_checks_privacy_in_one_query(
+        self, client, site_root, django_assert_max_num_queries
+    ):
+        lecture = make_lecture()
+        client.post(register_url(lecture), form_data(email="first@example.org"))  # caches warm
+        # The visibility query, the transaction (begin, lock, count, insert, commit), the email's
+        # task, the site's root paths for the redirect.
+        with django_assert_max_num_queries(8):
+            assert client.post(register_url(lecture), form_data(email="second@example.org")).status_code == 302
 
     def test_forms_share_the_country_list_without_sharing_changes(self):
         first, second = RegistrationForm(), RegistrationForm()
