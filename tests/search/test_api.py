@@ -53,6 +53,24 @@ def test_search_returns_results_facets_and_passages(client, pages):
     assert "BD" not in countries  # "recruitment fees" does not match the remittances paper
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "recruitment fees", "country": "np"}, {"q": "remittances", "sort": "newest"}, {}, {"q": "zzzqqq"}],
+)
+def test_search_answers_exactly_the_documented_schema(client, pages, params):
+    # The view renders its payload without ninja's validation (for speed): it must already be
+    # what SearchOut would produce, field for field and in the same order.
+    from search.api import SearchOut
+
+    response = client.get("/api/v1/search", params)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert SearchOut.model_validate(data).model_dump(mode="json") == data
+    assert list(data) == list(SearchOut.model_fields)
+    for result in data["results"]:
+        assert list(result) == list(SearchOut.model_fields["results"].annotation.__args__[0].model_fields)
+
+
 def test_facet_values_combine_with_or_and_repeat_or_comma(client, pages):
     repeated = client.get("/api/v1/search", {"country": ["NP", "BD"]}).json()
     comma = client.get("/api/v1/search", {"country": "NP,BD"}).json()
