@@ -11,13 +11,16 @@ What it does:
 3. Creates a lecture with --seats seats and starts gunicorn on a free port: gthread workers (they keep
    connections alive), by default 4 processes of 1 thread, so the request holding the lecture's
    lock never waits for another thread's GIL; persistent database connections as in production.
-4. --clients threads each fetch the lecture page once (CSRF cookie and token, and the form's
-   action), then post registrations with distinct email addresses to that action until
-   --registrations have been posted.
+4. Sends every worker its first requests (several concurrent clients, so that each worker gets
+   some: a kept-alive connection stays with one worker). Then --clients threads each fetch the
+   lecture page once (CSRF cookie and token, and the form's action) and, when all have it, post
+   registrations with distinct email addresses to that action until --registrations have been
+   posted. Only the posts are timed: fetching the page is the visitor's step before the endpoint,
+   and 50 page renders at once would otherwise sit in front of the first wave of posts.
    Latency is measured per POST up to the redirect that follows a successful registration (the
    redirect is not fetched; its success message is dropped from the cookies, as showing it would).
    As a reference measured in the same run, the same clients first ask /healthz (one query) as
-   many times each, on kept-alive connections.
+   many times each, on kept-alive connections opened before the clock starts.
 5. Checks the final counts (confirmed == min(seats, registrations), the rest waiting) and prints
    registrations per second, p95 latency, and the ratio of p95 to the reference's p95.
    With --json the last line is one JSON object.
@@ -89,8 +92,13 @@ class Client:
         return response.status, content
 
 
-def run_clients(count: int, work) -> tuple[list[float], int, float]:
-    """Run `work(client_index, latencies, errors)` on `count` threads; return latencies, errors, seconds."""
+def run_clients(count: int, prepare, work) -> tuple[list[float], int, float]:
+    """Run `count` clients on threads and time only their work.
+
+    Each thread first calls `prepare(index)` (untimed: open a connection, fetch the form); when all
+    are ready the clock starts and each calls `work(index, prepared, latencies)`, which returns its
+    number of errors. Returns the latencies, the errors and the seconds from start to the last finish.
+    """
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -98,10 +106,14 @@ def run_clients(count: int, work) -> tuple[list[float], int, float]:
 
     def runner(index: int) -> None:
         mine: list[float] = []
-        mistakes = 0
+        mistakes, prepared = 0, None
         try:
-            barrier.wait()
-            mistakes = work(index, mine)
+            prepared = prepare(index)
+        except Exception as exc:
+            print(f"client {index} could not start: {exc!r}", file=sys.stderr)
+        barrier.wait()
+        try:
+            mistakes = work(index, prepared, mine) if prepared is not None else 1
         except Exception as exc:
             print(f"client {index} failed: {exc!r}", file=sys.stderr)
             mistakes += 1
@@ -117,6 +129,26 @@ def run_clients(count: int, work) -> tuple[list[float], int, float]:
     for thread in threads:
         thread.join()
     return latencies, errors[0], time.perf_counter() - started
+
+
+def warm_up(port: int, paths: list[str], clients: int, rounds: int = 6) -> None:
+    """Send every worker its first requests before anything is timed.
+
+    A kept-alive connection stays with one worker, so one client warms one worker; several
+    concurrent clients on their own connections reach them all.
+    """
+
+    def visit(_index: int) -> None:
+        client = Client(port)
+        for _ in range(rounds):
+            for path in paths:
+                client.request("GET", path)
+
+    threads = [threading.Thread(target=visit, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def main() -> int:
@@ -181,10 +213,7 @@ def main() -> int:
             cwd=ROOT, env=env,
         )  # fmt: skip
         wait_for(port)
-        # Let every worker boot and load its code before anything is timed.
-        warm = Client(port)
-        for _ in range(args.workers * 8):
-            warm.request("GET", lecture_path)
+        warm_up(port, [lecture_path, "/healthz"], clients=args.workers * args.threads * 3)
 
         shares = [
             args.registrations // args.clients + (i < args.registrations % args.clients) for i in range(args.clients)
@@ -192,9 +221,14 @@ def main() -> int:
 
         # Reference: the same clients on kept-alive connections asking /healthz (one SELECT 1), as many
         # times each as they will register, after one untimed request that opens the connection.
-        def reference(index: int, latencies: list[float]) -> int:
+        def connect(index: int) -> Client:
             client = Client(port)
-            errors = client.request("GET", "/healthz")[0] != 200
+            if client.request("GET", "/healthz")[0] != 200:
+                raise RuntimeError("/healthz did not answer 200")
+            return client
+
+        def reference(index: int, client: Client, latencies: list[float]) -> int:
+            errors = 0
             for _ in range(shares[index]):
                 started = time.perf_counter()
                 status, _ = client.request("GET", "/healthz")
@@ -202,22 +236,21 @@ def main() -> int:
                 errors += status != 200
             return errors
 
-        ref_latencies, ref_errors, _ = run_clients(args.clients, reference)
+        ref_latencies, ref_errors, _ = run_clients(args.clients, connect, reference)
         ref_p95 = percentile(ref_latencies, 0.95) * 1000
 
-        def register(index: int, latencies: list[float]) -> int:
-            client, errors = Client(port), 0
+        def open_form(index: int) -> tuple[Client, str, str]:
+            """Fetch the lecture page as a visitor does: the CSRF cookie and token, and the form's action."""
+            client = Client(port)
             status, page = client.request("GET", lecture_path)
-            match = TOKEN.search(page)
-            if status != 200 or not match:
-                print(f"client {index}: GET {lecture_path} answered {status}", file=sys.stderr)
-                return shares[index] or 1
-            token = match.group(1).decode()
-            action = ACTION.search(page)
-            if not action:
-                print(f"client {index}: no registration form on {lecture_path}", file=sys.stderr)
-                return shares[index] or 1
-            endpoint = action.group(1).decode()
+            match, action = TOKEN.search(page), ACTION.search(page)
+            if status != 200 or not match or not action:
+                raise RuntimeError(f"GET {lecture_path} answered {status} without the registration form")
+            return client, match.group(1).decode(), action.group(1).decode()
+
+        def register(index: int, prepared: tuple[Client, str, str], latencies: list[float]) -> int:
+            client, token, endpoint = prepared
+            errors = 0
             for number in range(shares[index]):
                 body = (
                     f"csrfmiddlewaretoken={token}&name=Bench+Person+{index}-{number}"
@@ -234,7 +267,7 @@ def main() -> int:
                     errors += 1
             return errors
 
-        latencies, errors, seconds = run_clients(args.clients, register)
+        latencies, errors, seconds = run_clients(args.clients, open_form, register)
         confirmed, waiting = final_counts(lecture_pk)
     finally:
         if server is not None:
