@@ -10,16 +10,22 @@ lemma "migrant", and "migration's" meets "migrations" on "migration". The taxono
 
 Lemmas are looked up word by word and cached: spaCy's lookup lemmatiser is context-free, so
 this gives the tagger's lemmas at dictionary speed (index time matters: a rebuild lemmatises
-every page of every PDF).
+every page of every PDF). Plain words (letters only, or digits only) are looked up straight in
+spacy-lookups-data's table, read from its file; only other words (with an apostrophe, letters and
+digits mixed, an underscore) go through the tagger's spaCy pipeline, which is built on first use.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,30 @@ _BATCH_WORDS = 2_000
 # distinct ones), so indexing runs at dictionary speed once a word has been seen; the cache is
 # emptied if it ever grows huge.
 _LEMMAS: dict[str, str] = {}
+# A run of text between white space, as written ("Workers'", "(PDO),") -> the lemmas of its words,
+# space-separated ("" when it has none). Words never span white space, so a text's lemmas are its
+# chunks' lemmas joined: one dictionary lookup per chunk instead of a regex pass over the text.
+_CHUNKS: dict[str, str] = {}
+
+# spaCy's English tokenizer exceptions that are a lowercase word of plain letters: the tokenizer
+# splits these ("cannot" -> "can", "not") or rewrites them, so they go through the pipeline.
+# Equal to the lowercase alphabetic keys of spacy.blank("en").tokenizer.rules (a test checks it).
+SPECIAL_CASES = frozenset(
+    """
+    aint arent cannot cant cantve couldnt couldntve couldve darent didnt didntve doesnt doesntve doin
+    dont dontve em goin gonna gotta hadnt hadntve hasnt havent havin hed hedve hellve hes howd howdve
+    howll howllve howre hows howve id idve illve im ima isnt itd itdve itll itllve ive ll lovin maynt
+    mayntve mightnt mightntve mightve mustnt mustntve mustve neednt needntve nothin notve nuff nuthin ol
+    oughtnt oughtntve shant shantve shedve shellve shes shouldnt shouldntve shouldve somethin thatd
+    thatdve thatll thatllve thats thered theredve therell therellve therere theres thereve thesed
+    thesedve thesell thesellve thesere theseve theyd theydve theyll theyllve theyre theyve thisd thisdve
+    thisll thisllve thiss thosed thosedve thosell thosellve thosere thoseve wasnt wed wedve wellve werent
+    weve whatd whatdve whatll whatllve whatre whats whatve whend whendve whenll whenllve whenre whens
+    whenve whered wheredve wherell wherellve wherere wheres whereve whod whodve wholl whollve whos whove
+    whyd whydve whyll whyllve whyre whys whyve wont wontve wouldnt wouldntve wouldve yall youd youdve
+    youll youllve youre youve
+    """.split()  # noqa: SIM905 - one string reads better than 162 quoted words
+)
 
 
 def _base(token: str) -> str:
@@ -57,32 +87,46 @@ def _lemma_uncached(token: str) -> str:
     return " ".join(_WORD.findall(_tagger_lemmatize(word))) or word
 
 
-def _plain_word_lemmas() -> Callable[[str], str | None] | None:
-    """The tagger's lemma of a plain ASCII word straight from its lookup table, without tokenizing.
+@functools.cache
+def lemma_table() -> dict[str, str] | None:
+    """spacy-lookups-data's English ``lemma_lookup`` table, read from its file (None if not installed).
 
-    spaCy's tokenizer keeps a word of ASCII letters as one token unless it is one of its special
-    cases ("cannot", "gonna"), and the tagger's lemmatiser then looks its lowercase form up in a
-    table; doing that lookup here gives the same lemma (checked over every word of the benchmark
-    corpus and in the tests) at a fraction of the cost of creating a spaCy lexeme per new word.
-    Other words (digits, apostrophes, non-ASCII letters) still go through the pipeline.
+    The same table the tagger's lemmatiser loads through spaCy (``spacy.util.load_language_data``
+    reads ``<name>.json`` or else ``<name>.json.gz``); reading it here costs a few hundredths of a
+    second, against about half a second to build the spaCy pipeline.
     """
     try:
-        from themes.nlp.spacy_pipeline import pipeline
+        import spacy_lookups_data
     except ImportError:
         return None
-    nlp = pipeline()
     try:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    except (KeyError, AttributeError):
+        path = Path(str(spacy_lookups_data.en["lemma_lookup"]))
+    except (AttributeError, KeyError):
         return None
-    special = nlp.tokenizer.rules
+    try:
+        if path.exists():
+            return json.loads(path.read_bytes())
+        return json.loads(gzip.decompress(path.with_name(path.name + ".gz").read_bytes()))
+    except (OSError, ValueError):
+        logger.exception("could not read the lemma table %s; lemmatising through spaCy", path)
+        return None
 
-    def plain(token: str) -> str | None:
-        if not (token.isascii() and token.isalpha()) or token in special:
-            return None
-        return " ".join(_WORD.findall(str(table.get(token, token)).lower())) or token
 
-    return plain
+def _plain_word_lemma(token: str) -> str | None:
+    """The tagger's lemma of a plain word straight from the lookup table, without spaCy; else None.
+
+    spaCy's tokenizer keeps a word made only of letters (or only of digits) as one token unless
+    it is one of its special cases ("cannot", "gonna"), and the tagger's lemmatiser then looks its
+    lowercase form up in the table; doing that lookup here gives the same lemma (checked over
+    every word of the benchmark corpus and in the tests). Other words (apostrophes, letters mixed
+    with digits, underscores) and special cases return None: they go through the pipeline.
+    """
+    if not (token.isalpha() or (token.isascii() and token.isdigit())) or token in SPECIAL_CASES:
+        return None
+    table = lemma_table()
+    if table is None:
+        return None
+    return " ".join(_WORD.findall(str(table.get(token, token)).lower())) or token
 
 
 def _learn(tokens: Iterable[str]) -> None:
@@ -93,13 +137,11 @@ def _learn(tokens: Iterable[str]) -> None:
         # Start afresh, relearning every word asked for: callers look them all up right after.
         _LEMMAS.clear()
         missing = sorted(wanted)
-    plain = _plain_word_lemmas()
-    if plain is not None:
-        for token in missing:
-            lemma_found = plain(token)
-            if lemma_found is not None:
-                _LEMMAS[token] = lemma_found
-        missing = [token for token in missing if token not in _LEMMAS]
+    for token in missing:
+        lemma_found = _plain_word_lemma(token)
+        if lemma_found is not None:
+            _LEMMAS[token] = lemma_found
+    missing = [token for token in missing if token not in _LEMMAS]
     simple = [token for token in missing if "'" not in _base(token)]
     for start in range(0, len(simple), _BATCH_WORDS):
         _learn_batch(simple[start : start + _BATCH_WORDS])
@@ -142,14 +184,13 @@ def words(text: str) -> list[str]:
     return [_base(token) for token in _tokens(text)]
 
 
+def _chunk_lemmas(chunk: str) -> str:
+    return " ".join(map(_LEMMAS.__getitem__, _tokens(chunk)))
+
+
 def lemmatize_text(text: str) -> str:
     """The lemmatised copy of a text that goes into the ``*_lemma`` fields and their queries."""
-    tokens = _tokens(text)
-    try:
-        return " ".join(map(_LEMMAS.__getitem__, tokens))
-    except KeyError:  # new words: learn them all at once, then join
-        _learn(tokens)
-        return " ".join(map(_LEMMAS.__getitem__, tokens))
+    return lemmatize_texts([text])[0]
 
 
 def lemmatize_texts(texts: Sequence[str]) -> list[str]:
@@ -161,16 +202,22 @@ def lemmatize_texts(texts: Sequence[str]) -> list[str]:
     out: list[str] = []
     unknown: list[tuple[int, list[str]]] = []
     for position, text in enumerate(texts):
-        tokens = _tokens(text)
+        chunks = text.split() if text else []
         try:
-            out.append(" ".join(map(_LEMMAS.__getitem__, tokens)))
+            out.append(" ".join(filter(None, map(_CHUNKS.__getitem__, chunks))))
         except KeyError:
             out.append("")
-            unknown.append((position, tokens))
+            unknown.append((position, chunks))
     if unknown:
-        _learn(token for _, tokens in unknown for token in tokens)
-        for position, tokens in unknown:
-            out[position] = " ".join(map(_LEMMAS.__getitem__, tokens))
+        new_chunks = {chunk for _, chunks in unknown for chunk in chunks if chunk not in _CHUNKS}
+        if len(_CHUNKS) + len(new_chunks) > _LEMMA_CACHE_LIMIT:
+            _CHUNKS.clear()
+            new_chunks = {chunk for _, chunks in unknown for chunk in chunks}
+        _learn(token for chunk in new_chunks for token in _tokens(chunk))
+        for chunk in new_chunks:
+            _CHUNKS[chunk] = _chunk_lemmas(chunk)
+        for position, chunks in unknown:
+            out[position] = " ".join(filter(None, map(_CHUNKS.__getitem__, chunks)))
     return out
 
 

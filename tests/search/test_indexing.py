@@ -253,4 +253,5 @@ def test_documents_prepared_together_equal_documents_prepared_one_by_one(monkeyp
     ]
     one_by_one = [documents.prepare(source) for source in sources]
     monkeypatch.setattr(analysis, "_LEMMAS", {})
+    monkeypatch.setattr(analysis, "_CHUNKS", {})
     assert documents.prepare_many(sources) == one_by_one

@@ -27,16 +27,28 @@ class TestAnalysis:
             "",
             "Nepal's workers gonna pay the fees; cannot refuse",
             "Women migrant workers, _ and Việt Nam",
+            "  Workers\u2019 (PDO)\tfees, — 2019:\n\u00a0migrants\u2003'  ",
         ]
         alone = [analysis.lemmatize_text(text) for text in texts]
-        monkeypatch.setattr(analysis, "_LEMMAS", {})  # a cold cache: every word learnt in one batch
+        # A cold cache: every word learnt in one batch.
+        monkeypatch.setattr(analysis, "_LEMMAS", {})
+        monkeypatch.setattr(analysis, "_CHUNKS", {})
         assert analysis.lemmatize_texts(texts) == alone
         assert analysis.lemmatize_texts([]) == []
+
+    def test_lemmas_of_a_text_are_those_of_its_words_in_order(self, monkeypatch):
+        # Texts are looked up by white-space-separated chunk: the same as lemmatising every word.
+        monkeypatch.setattr(analysis, "_CHUNKS", {})
+        text = "  The Workers\u2019 (PDO)\tfees—2019:\n\u00a0migrants' ΟΔΟΣ Σ \u2003 don't 5km  "
+        words = analysis._tokens(text)
+        analysis.lemmatize_texts([" ".join(words)])
+        assert analysis.lemmatize_text(text) == " ".join(analysis._LEMMAS[word] for word in words)
+        assert analysis.lemmatize_text(" \n ,;- ") == ""
 
     def test_plain_words_looked_up_directly_get_the_tagger_lemma(self):
         from themes.nlp import lemmatize
 
-        plain = analysis._plain_word_lemmas()
+        # Everyday words, irregular forms, spaCy symbol names, digits and other scripts.
         words = [
             "migrants",
             "women",
@@ -50,12 +62,43 @@ class TestAnalysis:
             "criteria",
             "leaves",
             "countries",
+            "was",
+            "children",
+            "lemma",
+            "prefix",
+            "norm",
+            "i",
+            "2019",
+            "0042",
+            "việt",
+            "naïve",
+            "ﬁnancial",
+            "αθήνα",
+            "москва",
+            "北京",
         ]
         for word in words:
-            assert plain(word) == lemmatize(word), word
-        # spaCy's special cases, digits, apostrophes and other scripts go through the pipeline.
-        for word in ["cannot", "gonna", "dont", "5km", "don't", "việt"]:
-            assert plain(word) is None
+            assert analysis._plain_word_lemma(word) == (" ".join(analysis._WORD.findall(lemmatize(word))) or word), word
+        # spaCy's special cases, apostrophes, letters mixed with digits go through the pipeline.
+        for word in ["cannot", "gonna", "dont", "5km", "10am", "don't", "covid19", "fz_context"]:
+            assert analysis._plain_word_lemma(word) is None
+        # Whatever the route, a word gets the tagger's lemma.
+        for word in ["cannot", "gonna", "5km", "10am", "covid19", "2nd"]:
+            assert analysis.lemma(word) == " ".join(analysis._WORD.findall(lemmatize(word))), word
+
+    def test_special_cases_are_spacys(self):
+        from themes.nlp.spacy_pipeline import pipeline
+
+        rules = pipeline().tokenizer.rules
+        assert {key for key in rules if key.isalpha() and key == key.lower()} == analysis.SPECIAL_CASES
+
+    def test_lemma_table_is_the_taggers(self):
+        from themes.nlp.spacy_pipeline import pipeline
+
+        spacy_table = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        table = analysis.lemma_table()
+        assert len(table) == len(spacy_table) > 10_000
+        assert all(spacy_table.get(key) == value for key, value in table.items())
 
     def test_words_drop_punctuation_and_keep_unicode_letters(self):
         assert analysis.words("Pre-departure (PDO), Việt Nam!") == ["pre", "departure", "pdo", "việt", "nam"]
