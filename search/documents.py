@@ -59,8 +59,9 @@ class Passage(InnerDoc):
     marks the spellings of the query's words (see search.query.build_query).
     """
 
-    number = Integer()
-    seconds = Integer()
+    # Only read back (docvalue_fields of the inner hits), never searched: doc values, no index.
+    number = Integer(index=False)
+    seconds = Integer(index=False)
     text = Text(analyzer="standard", index=False, store=True)
     text_lemma = Text(analyzer="standard")
 

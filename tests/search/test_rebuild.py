@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from search import builders, documents, indexing, status
@@ -41,7 +42,7 @@ def three_pages(site_root, run_on_commit, search_index):
 
 
 class TestRebuild:
-    def test_searches_keep_answering_and_the_old_index_goes_after_the_swap(self, three_pages, es_client):
+    def test_searches_keep_answering_and_the_old_index_goes_after_the_swap(self, three_pages, es_client, monkeypatch):
         old = indexing.indices_with_alias(es_client, documents.alias_name())
         ids = sorted(p.pk for p in three_pages)
         seen_during = []
@@ -52,8 +53,25 @@ class TestRebuild:
                 (done, indexing.indices_with_alias(es_client, documents.alias_name()), found("corridors"))
             )
 
+        building_settings = []
+        original_send = indexing._bulk_pipeline
+
+        def send_and_look(client, *args):
+            for results in original_send(client, *args):
+                new = indexing.indices_with_alias(es_client, documents.building_alias_name())[0]
+                building_settings.append(es_client.indices.get_settings(index=new, flat_settings=True)[new]["settings"])
+                yield results
+
+        monkeypatch.setattr(indexing, "_bulk_pipeline", send_and_look)
         report = indexing.rebuild(chunk_size=1, on_chunk=during, threads=1)
         assert report.documents == 3
+        # Loaded without refreshes, replicas or a synchronous translog; live with the ordinary settings.
+        loading = building_settings[0]
+        assert loading["index.refresh_interval"] == "-1" and loading["index.number_of_replicas"] == "0"
+        assert loading["index.translog.durability"] == "async"
+        live = es_client.indices.get_settings(index=report.index, flat_settings=True)[report.index]["settings"]
+        assert live["index.refresh_interval"] == "1s" and live["index.translog.durability"] == "request"
+        assert live["index.number_of_replicas"] == str(settings.SEARCH_INDEX_REPLICAS)
         assert [done for done, _, _ in seen_during] == [1, 2, 3]
         for _, alias_target, results in seen_during:
             assert alias_target == old and results == ids
