@@ -18,7 +18,7 @@ What it does:
    wait behind the busiest worker (measured: same throughput, p95 1.3-2x that of sync).
 4. Sends every worker its first requests (several concurrent clients, so that each worker gets
    some). Then --clients threads each fetch the
-   lecture page once (CSRF cookie and token, and the form's action) and, when all have it, post
+   lecture page once (CSRF cookie and token, the form's action and hidden fields) and, when all have it, post
    registrations with distinct email addresses to that action until --registrations have been
    posted. Only the posts are timed: fetching the page is the visitor's step before the endpoint,
    and 50 page renders at once would otherwise sit in front of the first wave of posts.
@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from servers import free_port, percentile, wait_for
 
@@ -64,6 +64,7 @@ LOGGING = {
 """
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACTION = re.compile(rb'<form class="registration-form" method="post" action="([^"#]+)')
+BACK = re.compile(rb'<input type="hidden" name="next" value="([^"]*)"')
 
 
 class Client:
@@ -249,20 +250,21 @@ def main() -> int:
         ref_p95 = percentile(ref_latencies, 0.95) * 1000
 
         def open_form(index: int) -> tuple[Client, str, str]:
-            """Fetch the lecture page as a visitor does: the CSRF cookie and token, and the form's action."""
+            """Fetch the lecture page as a visitor does: the CSRF cookie, and the form's action and hidden fields."""
             client = Client(port)
             status, page = client.request("GET", lecture_path)
-            match, action = TOKEN.search(page), ACTION.search(page)
-            if status != 200 or not match or not action:
+            match, action, back = TOKEN.search(page), ACTION.search(page), BACK.search(page)
+            if status != 200 or not match or not action or not back:
                 raise RuntimeError(f"GET {lecture_path} answered {status} without the registration form")
-            return client, match.group(1).decode(), action.group(1).decode()
+            hidden = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "next": back.group(1).decode()})
+            return client, hidden, action.group(1).decode()
 
         def register(index: int, prepared: tuple[Client, str, str], latencies: list[float]) -> int:
-            client, token, endpoint = prepared
+            client, hidden, endpoint = prepared
             errors = 0
             for number in range(shares[index]):
                 body = (
-                    f"csrfmiddlewaretoken={token}&name=Bench+Person+{index}-{number}"
+                    f"{hidden}&name=Bench+Person+{index}-{number}"
                     f"&email=bench{index}-{number}%40example.org&organisation=&country=NP&role=researcher"
                     "&accessibility_needs=&consent=on&website="
                 )

@@ -6,6 +6,7 @@ Everything listed here is limited to live, public lectures: drafts and private p
 
 import logging
 from functools import cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 from wagtail.models import Page, PageViewRestriction
@@ -232,7 +234,20 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_page(request, page, form, status=409)
     message = SUCCESS_MESSAGES[result.outcome].format(email=result.registration.email, position=result.waiting_position)
     messages.success(request, message)
-    return HttpResponseRedirect(f"{page.url}?registered={result.outcome.value}#registration")
+    return HttpResponseRedirect(f"{_back_to_page(request, page)}?registered={result.outcome.value}#registration")
+
+
+def _back_to_page(request: HttpRequest, page: LecturePage) -> str:
+    """The lecture page's path, as the form sent it (`next`) when that is a path on this site.
+
+    Saves looking the page's URL up (the site's root paths, a cache read) on every registration;
+    a `next` that is missing or points elsewhere falls back to the page's URL.
+    """
+    parts = urlsplit(request.POST.get("next", ""))
+    local = not parts.scheme and not parts.netloc and parts.path.startswith("/")
+    if local and url_has_allowed_host_and_scheme(parts.path, allowed_hosts={request.get_host()}):
+        return parts.path
+    return page.url
 
 
 # ---- signed links ----------------------------------------------------------------------------

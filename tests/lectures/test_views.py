@@ -168,8 +168,10 @@ class TestRegistrationForm:
         page = client.get(lecture.url).content.decode()
         action = re.search(r'<form class="registration-form" method="post" action="([^"#]+)', page).group(1)
         assert action == register_url(lecture)
+        back = re.search(r'<input type="hidden" name="next" value="([^"]+)"', page).group(1)
+        assert back == lecture.url
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(action, form_data(email="Asha@Example.org"), follow=True)
+            response = client.post(action, {**form_data(email="Asha@Example.org"), "next": back}, follow=True)
         assert response.redirect_chain == [(f"{lecture.url}?registered=confirmed#registration", 302)]
         html = response.content.decode()
         # The outcome is shown inside the registration box the redirect scrolls to, and only there.
@@ -272,6 +274,16 @@ class TestRegistrationForm:
         assert response.status_code == 404
         assert not Registration.objects.exists()
 
+    @pytest.mark.parametrize(
+        "back", ["https://evil.example/x", "//evil.example/x", "javascript:alert(1)", "relative/path", "", None]
+    )
+    def test_the_redirect_never_leaves_the_site(self, client, site_root, back):
+        lecture = make_lecture()
+        data = form_data() if back is None else {**form_data(), "next": back}
+        response = client.post(register_url(lecture), data)
+        assert response.status_code == 302
+        assert response["Location"] == f"{lecture.url}?registered=confirmed#registration"
+
     def test_a_visitor_allowed_behind_a_restriction_can_register(self, client, site_root, django_user_model):
         lecture = make_lecture()
         PageViewRestriction.objects.create(page=lecture_index(), restriction_type=PageViewRestriction.LOGIN)
@@ -285,10 +297,11 @@ class TestRegistrationForm:
     ):
         lecture = make_lecture()
         client.post(register_url(lecture), form_data(email="first@example.org"))  # caches warm
-        # The visibility query, the transaction (begin, lock, count, insert, commit), the email's
-        # task, the site's root paths for the redirect.
-        with django_assert_max_num_queries(8):
-            assert client.post(register_url(lecture), form_data(email="second@example.org")).status_code == 302
+        # The visibility query, the transaction (begin, lock, count, insert, commit), the email's task;
+        # the redirect goes back to the path the form came from.
+        data = {**form_data(email="second@example.org"), "next": lecture.url}
+        with django_assert_max_num_queries(7):
+            assert client.post(register_url(lecture), data).status_code == 302
 
     def test_forms_share_the_country_list_without_sharing_changes(self):
         first, second = RegistrationForm(), RegistrationForm()
