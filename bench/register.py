@@ -1,6 +1,6 @@
 """Benchmark: lecture registrations over real HTTP against gunicorn and PostgreSQL.
 
-    python bench/register.py [--clients 50] [--registrations 600] [--seats 500] [--workers 4]
+    python bench/register.py [--clients 50] [--registrations 1500] [--seats 500] [--workers 4]
                              [--worker-class sync|gthread] [--threads 1] [--json]
 
 What it does:
@@ -160,7 +160,9 @@ def warm_up(port: int, paths: list[str], clients: int, rounds: int = 6) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--registrations", type=int, default=600)
+    parser.add_argument(
+        "--registrations", type=int, default=1500, help="in all (30 per client by default, for a steadier p95)"
+    )
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument(
