@@ -21,7 +21,13 @@ def _country_choices() -> list[tuple[str, str]]:
 
 
 class SharedChoicesSelect(forms.Select):
-    """A select whose choices every copy shares (Django copies and re-checks them for each form)."""
+    """A select with a long, flat list of choices that every copy shares (Django copies them for each form).
+
+    Its options are written inline: Django's own select renders each option through a template of
+    its own, which for the ~250 countries took half of the lecture page's time.
+    """
+
+    template_name = "lectures/widgets/long_select.html"
 
     def __deepcopy__(self, memo):
         copied = copy.copy(self)

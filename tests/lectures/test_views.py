@@ -303,6 +303,15 @@ class TestRegistrationForm:
         with django_assert_max_num_queries(7):
             assert client.post(register_url(lecture), data).status_code == 302
 
+    def test_a_refused_form_keeps_the_chosen_country(self, client, site_root):
+        lecture = make_lecture()
+        response = client.post(register_url(lecture), form_data(email="not-an-email", country="NP"))
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert '<option value="NP" selected>Nepal</option>' in html
+        assert html.count(" selected>") == 2  # the country and the role, nothing else
+        assert "Côte d&#x27;Ivoire" in html or "Côte d'Ivoire" in html
+
     def test_forms_share_the_country_list_without_sharing_changes(self):
         first, second = RegistrationForm(), RegistrationForm()
         first.fields["country"].choices = [("NP", "Nepal")]
