@@ -214,3 +214,37 @@ class TestBuild:
         assert inner["highlight"]["encoder"] == "html"
         highlight_terms = json.dumps(inner["highlight"]["fields"]["pages.text"]["highlight_query"])
         assert '"fees"' in highlight_terms and '"fee"' in highlight_terms
+
+
+QUERIES = [
+    "",
+    "recruitment fees",
+    '"migrant workers" -Qatar',
+    "wage theft OR unpaid wages",
+    "PDO",
+    "Nepali",
+    "-remittances",
+    "the of",
+    '((( "',
+]
+FILTERS = [
+    {},
+    {"country": ["NP"]},
+    {"country": ["NP", "BD"], "year": ["2020", "2021"]},
+    {"theme": "remittances", "gcm": ["6"], "type": ["report"], "language": ["en"], "year": [2019]},
+    {"country": [], "unknown": ["x"], "theme": ["", None]},
+]
+
+
+class TestSearchBody:
+    @pytest.mark.parametrize("q", QUERIES)
+    @pytest.mark.parametrize("filters", FILTERS)
+    def test_plain_body_equals_the_faceted_search_dsl(self, q, filters):
+        from search.faceted import PublicationSearch, search_body
+
+        for sort, offset, size in [("relevance", 0, 10), ("newest", 20, 20), ("oldest", 990, 10), ("bogus", 0, 50)]:
+            dsl = PublicationSearch(q, dict(filters), sort)[offset : offset + size]._s.to_dict()
+            body = search_body(parse_query(q), dict(filters), sort, offset=offset, size=size)
+            assert json.dumps(body) == json.dumps(dsl), (q, filters, sort)  # the very same bytes are sent
+        without_passages = PublicationSearch(q, dict(filters), passages=0)[0:0]._s.to_dict()
+        assert search_body(parse_query(q), dict(filters), "relevance", offset=0, size=0, passages=0) == without_passages
