@@ -269,7 +269,7 @@ def rebuild(
     documents: Iterable[tuple[int, dict]] | None = None,
     chunk_size: int = 250,
     on_chunk: Callable[[int], None] | None = None,
-    threads: int = 1,
+    threads: int = 2,
 ) -> RebuildReport:
     """Fill a new timestamped index, then point the alias at it and drop the old one(s).
 
@@ -319,9 +319,11 @@ def _bulk_pipeline(
 
     Documents are built here, in the calling thread (it owns the database connection), while up
     to ``in_flight`` earlier chunks are being indexed by Elasticsearch (0: one chunk at a time).
-    One is the right number on a small machine: a bulk request to a one-shard index keeps one
-    Elasticsearch core busy while Python builds the next chunk on the other; more requests at
-    once only make the two fight over the same cores (measured with bench/search.py).
+    Elasticsearch now needs more CPU per chunk than Python does to build it (lemmas are cheap
+    since they are looked up by chunk of text), so a second request in flight lets it index
+    on a second write thread instead of waiting for Python: rebuilds of the bench's 3,000
+    pages were faster with two than with one in each of six interleaved pairs (by 1-11%,
+    about 6% on average), on this busy 2-core machine.
     """
 
     def send(chunk: list[dict]) -> list[tuple[bool, dict]]:
