@@ -24,14 +24,35 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# Runs of word characters (Unicode), keeping inner apostrophes ("don't") so that a possessive can
-# be recognised and dropped: "migration's" and "workers'" index as "migration", "workers".
-_WORD = re.compile(r"\w+(?:'\w+)*")
+
+def _combining_marks() -> str:
+    """A regex class body: the combining marks of the Basic Multilingual Plane, and the zero-width (non-)joiner.
+
+    Python's ``\\w`` leaves them out, but in Devanagari, Bengali, Sinhala, Myanmar or Khmer the vowel
+    signs, viramas and joiners are part of the word: without them "नेपाल" (Nepal) would split into
+    "न प ल" and "ශ්‍රී" (Sri) into two.
+    """
+    marks = [cp for cp in range(0x10000) if unicodedata.category(chr(cp)) in ("Mn", "Mc")]
+    ranges: list[tuple[int, int]] = []
+    for cp in marks:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return "\\u200c\\u200d" + "".join(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+
+
+# Runs of word characters (Unicode, with the combining marks that belong to a word), keeping inner
+# apostrophes ("don't") so that a possessive can be recognised and dropped: "migration's" and
+# "workers'" index as "migration", "workers".
+_PART = rf"\w[\w{_combining_marks()}]*"
+_WORD = re.compile(rf"{_PART}(?:'{_PART})*")
 
 SYNONYM_CACHE_SECONDS = 300
 

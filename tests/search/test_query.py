@@ -104,6 +104,12 @@ class TestAnalysis:
         assert analysis.words("Pre-departure (PDO), Việt Nam!") == ["pre", "departure", "pdo", "việt", "nam"]
         assert analysis.words("!!! --- ...") == []
 
+    def test_words_of_south_and_south_east_asian_scripts_stay_whole(self):
+        # Vowel signs, viramas and joiners are combining marks or format characters, not \\w.
+        text = "नेपाल বাংলাদেশ ශ්‍රී ලංකාව မြန်မာ កម្ពុជា ประเทศไทย"
+        assert analysis.words(text) == text.split()
+        assert analysis.lemmatize_text("नेपालका श्रमिक") == "नेपालका श्रमिक"
+
     def test_surface_forms_are_the_spellings_with_the_same_lemma(self):
         forms = analysis.surface_forms("migrants")
         assert {"migrant", "migrants", "migrant's", "migrants'"} <= forms
