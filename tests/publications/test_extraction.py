@@ -472,8 +472,11 @@ def test_killed_workers_do_not_take_down_the_batch(tmp_path: Path, endless_pdf: 
     results = dict(extract_many([endless_pdf, good[0], bomb_pdf, good[1], good[2]], limits, workers=2))
 
     assert set(results) == {endless_pdf, bomb_pdf, *good}
-    assert results[endless_pdf].reason == "timeout"
-    assert results[bomb_pdf].reason == "memory"
+    # The endless file also grows: on a fast machine it reaches 256 MB before 8 s. Either way its
+    # worker is killed (each limit's own reason is checked by the two tests above).
+    assert results[endless_pdf].status == "failed" and results[endless_pdf].reason in {"timeout", "memory"}
+    assert results[endless_pdf].pages == []
+    assert_failed(results[bomb_pdf], "memory")
     for i, path in enumerate(good):
         assert results[path].status == "done", results[path].message
         assert " ".join(results[path].pages[0].split()) == PAGES[i]
