@@ -48,6 +48,13 @@ FACET_TITLES = {
 }
 
 
+def filter_values_of(values) -> list[str]:
+    """A facet's chosen values as strings: one value or several; empty ones dropped."""
+    if not isinstance(values, list | tuple):
+        values = [values]
+    return [str(v) for v in values if v not in (None, "")]
+
+
 class PublicationSearch(FacetedSearch):
     """Full-text search over publications and lectures with six facets, highlights and pages."""
 
@@ -78,11 +85,7 @@ class PublicationSearch(FacetedSearch):
 
     def add_filter(self, name, filter_values) -> None:
         """Filter by a facet; unknown facet names and empty values are ignored."""
-        if name not in self.facets:
-            return
-        if not isinstance(filter_values, list | tuple):
-            filter_values = [filter_values]
-        values = [str(v) for v in filter_values if v not in (None, "")]
+        values = filter_values_of(filter_values) if name in self.facets else []
         if values:
             super().add_filter(name, values)
 
@@ -132,11 +135,7 @@ def search_body(parsed: ParsedQuery, filters: dict, sort: str, *, offset: int, s
     """
     chosen: dict[str, dict] = {}
     for name, values in filters.items():
-        if name not in PublicationSearch.facets:
-            continue
-        if not isinstance(values, list | tuple):
-            values = [values]
-        values = [str(v) for v in values if v not in (None, "")]
+        values = filter_values_of(values) if name in PublicationSearch.facets else []
         if values:
             chosen[name] = {"terms": {PublicationSearch.facets[name]._params["field"]: values}}
     body: dict = {"query": build_query(parsed, passages=passages).to_dict()}
