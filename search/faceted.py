@@ -348,12 +348,18 @@ def run_search(
         expansions=parsed.expansions,
     )
     if suggest and total == 0 and parsed.typed_text:
-        results.suggestion = did_you_mean(parsed.typed_text, client=client, index=index)
+        results.suggestion = did_you_mean(parsed.typed_text, filters=params.filters, client=client, index=index)
     return results
 
 
-def did_you_mean(text: str, *, client: Elasticsearch | None = None, index: str | None = None) -> str | None:
-    """A respelling of the query that finds something (phrase suggester on a shingled field), or None."""
+def did_you_mean(
+    text: str, *, filters: dict | None = None, client: Elasticsearch | None = None, index: str | None = None
+) -> str | None:
+    """A respelling of the query that finds something under the same filters (phrase suggester on a shingled field).
+
+    None when no respelling finds anything: offering one that finds nothing with the visitor's
+    country or theme chosen would only lead to another empty page.
+    """
     client = client or get_client()
     index = index or alias_name()
     text = clean_query(text, 200).lower()
@@ -382,17 +388,19 @@ def did_you_mean(text: str, *, client: Elasticsearch | None = None, index: str |
         )
         for option in response["suggest"]["spelling"][0]["options"]:
             candidate = option["text"]
-            if candidate != text and _has_results(candidate, client=client, index=index):
+            if candidate != text and _has_results(candidate, filters or {}, client=client, index=index):
                 return candidate
     except ELASTICSEARCH_ERRORS as exc:  # a suggestion is a nicety: never fail the search for it
         logger.warning("did-you-mean failed: %s", exc)
     return None
 
 
-def _has_results(text: str, *, client: Elasticsearch, index: str) -> bool:
-    query = search_body(parse_query(text), {}, "relevance", offset=0, size=0, passages=0)["query"]
-    # Only whether anything matches: no facet counts, highlights or sorting to compute.
-    response = client.search(index=index, query=query, size=0, track_total_hits=1)
+def _has_results(text: str, filters: dict, *, client: Elasticsearch, index: str) -> bool:
+    body = search_body(parse_query(text), filters, "relevance", offset=0, size=0, passages=0)
+    # Only whether anything matches under the filters: no facet counts, highlights or sorting to compute.
+    response = client.search(
+        index=index, query=body["query"], post_filter=body.get("post_filter"), size=0, track_total_hits=1
+    )
     return response["hits"]["total"]["value"] > 0
 
 

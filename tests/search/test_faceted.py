@@ -243,6 +243,11 @@ class TestPresentation:
         assert search("zzzzqqq").suggestion is None
         assert did_you_mean("") is None
 
+    def test_did_you_mean_only_offers_what_finds_something_under_the_filters(self):
+        # "recruitment fees" is only in a Nepal/Qatar paper: with Bangladesh chosen it would find nothing.
+        assert search("recruitmnt fes", country=["NP"]).suggestion == "recruitment fees"
+        assert search("recruitmnt fes", country=["BD"]).suggestion is None
+
     def test_autocomplete_titles_and_taxonomy_terms(self):
         options = autocomplete("rem")
         labels = [o["label"] for o in options]
