@@ -15,7 +15,7 @@ What it does:
    code as a rebuild (lemmatised copies, versioned bulk writes, alias swap).
 3. Starts gunicorn (2 workers, gthread) on a free port and runs a fixed mix of searches with
    facets through /api/v1/search from --clients threads for --seconds; then the very same
-   request bodies (built by the same PublicationSearch) straight to Elasticsearch, from the same
+   request bodies (built by the API's own search_body) straight to Elasticsearch, from the same
    number of threads for the same time. Prints p50/p95/p99 latency and requests per second for
    both and the ratio of the API's p95 to Elasticsearch's.
 4. Creates --pages publication pages in the database (tags, authors, extracted text per page;
@@ -447,8 +447,9 @@ def main() -> int:
 
         from search import indexing
         from search.documents import alias_name
-        from search.faceted import PublicationSearch
+        from search.faceted import search_body
         from search.params import parse_params
+        from search.query import parse_query
 
         log(f"Index {index_name}; database and settings in {workdir}")
         started = time.perf_counter()
@@ -487,10 +488,9 @@ def main() -> int:
         for params in QUERIES:
             query_dict = _querydict(params)
             parsed = parse_params(query_dict, strict=True)
-            search = PublicationSearch(parsed.q, dict(parsed.filters), parsed.sort)[
-                parsed.offset : parsed.offset + parsed.page_size
-            ]
-            mix.append((f"/api/v1/search?{urlencode(params, doseq=True)}", json.dumps(search._s.to_dict()).encode()))
+            body = search_body(parse_query(parsed.q), dict(parsed.filters), parsed.sort, offset=parsed.offset,
+                               size=parsed.page_size)  # fmt: skip
+            mix.append((f"/api/v1/search?{urlencode(params, doseq=True)}", json.dumps(body).encode()))
         hits = [client.search(index=alias_name(), body=json.loads(body))["hits"]["total"]["value"] for _, body in mix]
         log(f"Query mix: {len(mix)} searches, {min(hits)} to {max(hits)} hits each")
 
