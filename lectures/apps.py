@@ -7,3 +7,7 @@ class LecturesConfig(AppConfig):
 
     def ready(self) -> None:
         from lectures import receivers  # noqa: F401  (connects the publish receivers)
+        from lectures.models import LecturePage
+        from salam.documents import register_document_use
+
+        register_document_use(LecturePage, "slides")

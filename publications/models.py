@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -279,6 +280,15 @@ class PublicationPage(Page):
         if self.embargo_until is None:
             return True
         return (today or timezone.localdate()) >= self.embargo_until
+
+    def pdf_withheld_reason(self) -> str:
+        """Why readers of the live page may not download its PDF yet (the embargo), or "" when they may."""
+        if self.full_text_is_public():
+            return ""
+        return (
+            f"The full text of “{self.title}” is under embargo until {date_format(self.embargo_until, 'j F Y')}. "
+            "Its summary is available on the publication page."
+        )
 
     @property
     def extraction(self) -> PdfExtraction | None:

@@ -17,7 +17,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
 
@@ -275,53 +274,6 @@ def announce_extracted_text(document_id: int) -> None:
                     page.pk,
                     exc_info=(type(response), response, response.__traceback__),
                 )
-
-
-# --- Who may download a PDF -------------------------------------------------------------------
-
-
-def publications_with_document(document_id: int) -> list[PublicationPage]:
-    """Every publication that has (or had, in any revision) this document as its PDF."""
-    content_type = ContentType.objects.get_for_model(PublicationPage)
-    revision_page_ids = Revision.objects.filter(content_type=content_type, content__pdf=document_id).values_list(
-        "object_id", flat=True
-    )
-    ids = {int(pk) for pk in revision_page_ids if str(pk).isdigit()}
-    ids.update(PublicationPage.objects.filter(pdf_id=document_id).values_list("pk", flat=True))
-    return list(PublicationPage.objects.filter(pk__in=ids))
-
-
-def document_download_verdict(document, request) -> tuple[bool, int, str]:
-    """Whether the request may download the document: (allowed, status if not, reason shown to the reader).
-
-    Documents that are no publication's PDF are left to Wagtail's own rules. A publication PDF is
-    served when some publication that has it as its *live* PDF is live, viewable by this request
-    and out of embargo; people who can edit any publication using it may always download it.
-    """
-    pages = publications_with_document(document.pk)
-    if not pages:
-        return True, 200, ""
-    user = request.user
-    if user.is_authenticated and any(page.permissions_for_user(user).can_edit() for page in pages):
-        return True, 200, ""
-    embargoed = None
-    for page in pages:
-        if page.pdf_id != document.pk or not page.live:
-            continue
-        if not all(restriction.accept_request(request) for restriction in page.get_view_restrictions()):
-            continue
-        if not page.full_text_is_public():
-            embargoed = page
-            continue
-        return True, 200, ""
-    if embargoed is not None:
-        return (
-            False,
-            403,
-            f"The full text of “{embargoed.title}” is under embargo until "
-            f"{date_format(embargoed.embargo_until, 'j F Y')}. Its summary is available on the publication page.",
-        )
-    return False, 404, "This document is not available."
 
 
 # --- Publications index set-up ----------------------------------------------------------------

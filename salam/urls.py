@@ -22,6 +22,7 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+if settings.SERVE_MEDIA:
     # Not django's static(): documents must go through Wagtail's serve view and its access checks.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.serve_media_in_debug)]
 

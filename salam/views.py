@@ -1,5 +1,7 @@
 """Site-wide views: health check and error pages."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -28,8 +30,11 @@ def serve_media_in_debug(request: HttpRequest, path: str) -> HttpResponse:
     """Serve uploads during development, except Wagtail documents.
 
     Documents (publication PDFs among them) are only served by /documents/<id>/..., where the
-    draft, privacy and embargo checks run; a direct file URL would skip them.
+    draft, privacy and embargo checks run; a direct file URL would skip them. The path is judged
+    as ``static.serve`` will read it (``./``, ``x/../`` and doubled slashes collapsed), and only a
+    path already in that form is served, so no spelling reaches a document.
     """
-    if path.lstrip("/").startswith("documents/"):
+    normalised = posixpath.normpath(path).lstrip("/")
+    if normalised != path or normalised == "documents" or normalised.startswith("documents/"):
         raise Http404("Documents are served from /documents/.")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, normalised, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,13 @@
-"""Site-wide admin: the partner institutes named in the footer."""
+"""Site-wide admin and hooks: the partner institutes named in the footer, who may download a document."""
 
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from salam.documents import document_download_verdict
 from salam.models import PartnerInstitute
 
 
@@ -15,3 +20,17 @@ class PartnerInstituteViewSet(SnippetViewSet):
 
 
 register_snippet(PartnerInstituteViewSet)
+
+
+@hooks.register("before_serve_document")
+def guard_documents(document, request):
+    """Serve a document only to those who may have it (salam.documents); others get a page saying why not."""
+    verdict = document_download_verdict(document, request)
+    if verdict.allowed:
+        return None
+    body = render_to_string(
+        "salam/document_unavailable.html", {"message": verdict.message, "status": verdict.status}, request=request
+    )
+    response = HttpResponse(body, status=verdict.status)
+    add_never_cache_headers(response)
+    return response

@@ -14,6 +14,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Each test run (and each concurrent developer) gets its own indices on the shared server.
 SEARCH_INDEX_NAME = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
+# The /media/ route is mounted, so tests can walk it as an anonymous reader would.
+SERVE_MEDIA = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
