@@ -87,8 +87,17 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salam.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; a timeout lets the web server and the worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite serialises writers. Used this way the web server's threads and the workers share the file
+    # without "database is locked": WAL lets readers go on while one process writes; every transaction
+    # takes the write lock when it begins (IMMEDIATE), so it waits its turn for up to `timeout` seconds
+    # instead of failing at once when a read inside it turns into a write (SQLite cannot wait there).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     # A fresh clone has no var/ yet, and SQLite will not create the folder for its file.
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -182,8 +191,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "salam_cache",
-    }
+    },
+    # Rate-limit counters: one atomic SQL statement per count, shared by every process (salam/cache.py).
+    "ratelimit": {"BACKEND": "salam.cache.AtomicCounterCache", "TIMEOUT": None},
 }
+RATELIMIT_USE_CACHE = "ratelimit"
+# A counter that cannot be read or written lets the request through (and is logged): nobody is
+# refused because of an internal error.
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,
