@@ -19,7 +19,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 from wagtail.models import Page, PageViewRestriction
 
 from lectures import calendar, services
@@ -37,6 +36,7 @@ from lectures.models import (
 from lectures.services import Outcome
 from lectures.tokens import FORGET_SALT
 from lectures.transcripts import format_offset, segments_to_vtt
+from salam.ratelimits import over_limit
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +150,9 @@ def _rate_limited(request: HttpRequest, email: str) -> bool:
     per_email = settings.LECTURE_REGISTRATION_RATE_PER_EMAIL
     limited = False
     if per_ip:
-        limited |= is_ratelimited(request, group="lectures.register.ip", key="ip", rate=per_ip, increment=True)
+        limited |= over_limit(request, group="lectures.register.ip", key="ip", rate=per_ip)
     if per_email and email:
-        limited |= is_ratelimited(
-            request, group="lectures.register.email", key=lambda group, req: email, rate=per_email, increment=True
-        )
+        limited |= over_limit(request, group="lectures.register.email", key=lambda group, req: email, rate=per_email)
     return limited
 
 

@@ -87,3 +87,18 @@ class PartnerInstitute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+
+class RateCounter(models.Model):
+    """One rate-limit counter (salam.cache.AtomicCounterCache): a key, its count and when it expires.
+
+    Counted with single SQL statements, so concurrent requests on any number of processes and
+    machines add up exactly; rows past ``expires`` are dead and purged by the periodic jobs.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    count = models.BigIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -14,11 +14,11 @@ import ninja
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.docs import DocsBase
 
+from salam.ratelimits import over_limit
 from search.exceptions import InvalidSearchParameter, SearchUnavailable
 from search.faceted import SearchHit, autocomplete, run_search
 from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_params
@@ -204,7 +204,7 @@ def _check_rate(request: HttpRequest, group: str, multiplier: int = 1) -> None:
         return
     count, period = rate.split("/")
     effective = f"{int(count) * multiplier}/{period}"
-    if is_ratelimited(request, group=group, key="ip", rate=effective, increment=True):
+    if over_limit(request, group=group, key="ip", rate=effective):
         raise RateLimited(
             f"Too many requests: at most {effective.replace('/', ' per ')} from one address. Try again shortly."
         )

@@ -10,7 +10,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "ratelimit": CACHES["ratelimit"]}
 # Each test run (and each concurrent developer) gets its own indices on the shared server.
 SEARCH_INDEX_NAME = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from search import indexing
 from tests.factories import search as factories
@@ -14,9 +14,9 @@ DEAD_URL = "http://127.0.0.1:9"
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    cache.clear()
+    caches["ratelimit"].clear()
     yield
-    cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture
