@@ -31,11 +31,11 @@ run: venv services
 	$(PY) manage.py search_index --rebuild --if-empty
 	@scripts/worker restart
 	$(PY) manage.py ensure_admin
-	@echo "The hub runs at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the worker and Elasticsearch."
+	@echo "The hub runs at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the workers and Elasticsearch."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: venv
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name default,extraction
 
 stop:
 	-@scripts/worker stop

@@ -65,8 +65,8 @@ import os
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SEARCH_INDEX_NAME = os.environ["BENCH_SEARCH_INDEX"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": TASK_QUEUES}}
 # Every benchmark client comes from 127.0.0.1: switch the per-address API rate limit off.
 SEARCH_API_RATE_LIMIT = None
 LOGGING = {

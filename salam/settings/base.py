@@ -143,7 +143,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Background work: Django's tasks framework (django-tasks) with a database-backed queue.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# PDF extraction has a queue of its own, so a slow or hostile PDF never holds up emails and indexing:
+# run one worker for each queue (scripts/worker does).
+TASK_QUEUES = ["default", "extraction"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SALAM knowledge hub"
