@@ -16,6 +16,7 @@ from lectures import services
 from lectures.exceptions import RegistrationError
 from lectures.forms import AnnouncementForm
 from lectures.models import LectureAnnouncement, LecturePage, LectureState, Registration, RegistrationStatus
+from salam.numbers import parse_int
 
 CSV_COLUMNS = ["id", "status", "name", "email", "organisation", "country", "role", "accessibility_needs",
                "wants_recording_notice", "created_at", "confirmed_at", "waiting_since", "cancelled_at",
@@ -97,10 +98,9 @@ def registration_action(request: HttpRequest, page_id: int) -> HttpResponse:
             services.set_registration_closed(lecture.pk, action == "close", user=request.user)
             messages.success(request, "Registration closed." if action == "close" else "Registration reopened.")
             return redirect(back)
-        try:
-            registration_id = int(request.POST.get("registration", ""))
-        except ValueError:
-            raise RegistrationError("registration_not_found") from None
+        registration_id = parse_int(request.POST.get("registration", ""), low=1)
+        if registration_id is None:
+            raise RegistrationError("registration_not_found")
         if not Registration.objects.filter(pk=registration_id, lecture=lecture).exists():
             raise RegistrationError("registration_not_found")
         if action == "check_in":

@@ -10,9 +10,9 @@ from lectures import views
 app_name = "lectures"
 urlpatterns = [
     path("lectures/feed.ics", views.calendar_feed, name="feed"),
-    path("lectures/<int:pk>/register/", views.register, name="register"),
-    path("lectures/<int:pk>/calendar.ics", views.lecture_calendar, name="calendar"),
-    path("lectures/<int:pk>/transcript.vtt", views.transcript_vtt, name="transcript_vtt"),
+    path("lectures/<id:pk>/register/", views.register, name="register"),
+    path("lectures/<id:pk>/calendar.ics", views.lecture_calendar, name="calendar"),
+    path("lectures/<id:pk>/transcript.vtt", views.transcript_vtt, name="transcript_vtt"),
     path("lectures/registration/cancel/<str:token>/", views.cancel_registration, name="cancel"),
     path("lectures/registration/forget/<str:token>/", views.forget_registration, name="forget"),
 ]

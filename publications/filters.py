@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from publications.models import PublicationPage, PublicationType
+from salam.numbers import parse_int
 from themes.models import Country, GCMObjective, Theme
 
 MAX_VALUE_LENGTH = 64
@@ -67,11 +68,12 @@ class PublicationFilter:
         value = self._raw("year")
         if not value:
             return None
-        if not value.isdigit() or not 1900 <= int(value) <= 2100:
-            self.notices.append(f"“{value}” is not a year, so all years are shown.")
+        year = parse_int(value, low=1900, high=2100) if value.isascii() and value.isdigit() else None
+        if year is None:
+            self.notices.append(f"“{value[:50]}” is not a year, so all years are shown.")
             return None
-        self.active["year"] = value
-        return int(value)
+        self.active["year"] = str(year)
+        return year
 
     def _read_country(self) -> Country | None:
         value = self._raw("country")
@@ -101,7 +103,8 @@ class PublicationFilter:
         value = self._raw("gcm")
         if not value:
             return None
-        objective = GCMObjective.objects.filter(number=int(value)).first() if value.isdigit() else None
+        number = parse_int(value, low=1, high=23)
+        objective = GCMObjective.objects.filter(number=number).first() if number is not None else None
         if objective is None:
             self.notices.append(f"“{value}” is not a GCM objective (they are numbered 1 to 23), so it was ignored.")
             return None

@@ -31,6 +31,7 @@ from publications.models import (
 )
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
 from salam.models import PartnerInstitute
+from salam.numbers import parse_int
 from themes.models import Country, GCMObjective, Theme
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,8 @@ def _theme(entry: str) -> Theme:
 
 
 def _objective(entry: str) -> GCMObjective:
-    objective = GCMObjective.objects.filter(number=int(entry)).first() if entry.isdigit() else None
+    number = parse_int(entry, low=1, high=23)
+    objective = GCMObjective.objects.filter(number=number).first() if number is not None else None
     if objective is None:
         raise ImportRowError(f"gcm: “{entry}” is not a GCM objective number (1 to 23).")
     return objective

@@ -1,12 +1,16 @@
 """URL map: public app endpoints first, Wagtail's page tree last (it catches everything else)."""
 
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from salam import views
+from salam.numbers import IdConverter
+
+# Before the apps' URL modules are read: they use <id:...> for every id in a path.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

@@ -19,10 +19,11 @@ from ninja.errors import ValidationError
 from ninja.openapi.docs import DocsBase
 
 from salam.ratelimits import over_limit
-from search.exceptions import InvalidSearchParameter, SearchUnavailable
+from search.exceptions import InvalidSearchParameter, SearchRejected, SearchUnavailable
 from search.faceted import SearchHit, autocomplete, run_search
-from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_params
+from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YEAR, SORTS, parse_params
 from search.query import MAX_QUERY_CHARS
+from search.taxonomy import PUBLICATION_TYPES
 
 # Swagger UI's files ship inside django-ninja; they are served from here so the docs page needs no CDN.
 ASSETS = {
@@ -68,22 +69,61 @@ api = NinjaAPI(
 )
 
 
-class SearchQuery(Schema):
-    """The query parameters (documented here; parsed and validated by search.params)."""
+def _items(**schema) -> dict:
+    """OpenAPI for a repeatable parameter's values (documented only: search.params validates them)."""
+    return {"items": {"type": "string", **schema}}
 
-    q: str = Field("", description=f'Words, "phrases", -exclusions, OR; at most {MAX_QUERY_CHARS} characters.')
-    country: list[str] = Field(default_factory=list, description="ISO 3166 alpha-2 code, e.g. NP; repeat for several.")
-    theme: list[str] = Field(default_factory=list, description="Theme slug, e.g. fair-recruitment.")
-    gcm: list[str] = Field(default_factory=list, description="GCM objective number, 1 to 23.")
+
+class SearchQuery(Schema):
+    """The query parameters, with their ranges and enums for the OpenAPI schema; search.params parses and
+    validates them (with messages that name the parameter), so the schema constraints are documentation."""
+
+    q: str = Field(
+        "",
+        description=f'Words, "phrases", -exclusions, OR; at most {MAX_QUERY_CHARS} characters.',
+        json_schema_extra={"maxLength": MAX_QUERY_CHARS},
+    )
+    country: list[str] = Field(
+        default_factory=list,
+        description="ISO 3166 alpha-2 code of a country in the taxonomy, e.g. NP; repeat for several.",
+        json_schema_extra=_items(pattern="^[A-Za-z]{2}$"),
+    )
+    theme: list[str] = Field(
+        default_factory=list,
+        description="Theme slug, e.g. fair-recruitment.",
+        json_schema_extra=_items(pattern="^[a-z0-9-]+$"),
+    )
+    gcm: list[str] = Field(
+        default_factory=list,
+        description="GCM objective number, 1 to 23.",
+        json_schema_extra=_items(enum=[str(n) for n in range(1, 24)]),
+    )
     type: list[str] = Field(
         default_factory=list,
-        description="research_paper, working_paper, policy_brief, report, book_chapter or lecture.",
+        description="Publication type, or lecture.",
+        json_schema_extra=_items(enum=[*PUBLICATION_TYPES, "lecture"]),
     )
-    year: list[str] = Field(default_factory=list, description="Four-digit year.")
-    language: list[str] = Field(default_factory=list, description="ISO 639-1 code, e.g. en.")
-    sort: str = Field("relevance", description="relevance, newest or oldest.")
-    page: int = Field(1, description="From 1.")
-    page_size: int = Field(DEFAULT_PAGE_SIZE, description=f"1 to {MAX_PAGE_SIZE}.")
+    year: list[str] = Field(
+        default_factory=list,
+        description=f"Four-digit year (ASCII digits), {MIN_YEAR} to {MAX_YEAR}.",
+        json_schema_extra=_items(pattern="^[0-9]{4}$"),
+    )
+    language: list[str] = Field(
+        default_factory=list,
+        description="ISO 639-1 code, e.g. en.",
+        json_schema_extra=_items(pattern="^[A-Za-z]{2}$"),
+    )
+    sort: str = Field("relevance", description="How results are ordered.", json_schema_extra={"enum": list(SORTS)})
+    page: int = Field(
+        1,
+        description=f"From 1; at most the page that holds result {MAX_RESULT_WINDOW}.",
+        json_schema_extra={"minimum": 1, "maximum": MAX_RESULT_WINDOW},
+    )
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        description=f"1 to {MAX_PAGE_SIZE}.",
+        json_schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
+    )
 
 
 class AutocompleteQuery(Schema):
@@ -182,6 +222,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(InvalidSearchParameter)
 def invalid_parameter(request: HttpRequest, exc: InvalidSearchParameter) -> HttpResponse:
     return _error(request, 400, exc.message, exc.parameter)
+
+
+@api.exception_handler(SearchRejected)
+def search_rejected(request: HttpRequest, exc: SearchRejected) -> HttpResponse:
+    return _error(request, 400, exc.message, "q")
 
 
 @api.exception_handler(SearchUnavailable)

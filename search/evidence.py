@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from elasticsearch import Elasticsearch
 
 from search.documents import alias_name, get_client
-from search.exceptions import SearchUnavailable
+from search.exceptions import search_error
 from search.indexing import ELASTICSEARCH_ERRORS
 from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
@@ -114,7 +114,7 @@ def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> E
             track_total_hits=True,
         )
     except ELASTICSEARCH_ERRORS as exc:
-        raise SearchUnavailable() from exc
+        raise search_error(exc) from exc
     taxonomy = get_taxonomy()
     counts: dict[str, dict[str, int]] = {}
     country_totals: dict[str, int] = {}

@@ -20,6 +20,20 @@ class SearchUnavailable(SearchError):
     )
 
 
+class SearchRejected(SearchError):
+    """Elasticsearch refused the request as malformed (a 4xx): the visitor's input, not an outage."""
+
+    message = "This search could not be run as written. Please simplify it (fewer quotes, brackets or operators)."
+
+
+def search_error(exc: Exception) -> SearchError:
+    """The domain error for an Elasticsearch failure: a refusal of the request (4xx) or an outage."""
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
+    if isinstance(status, int) and 400 <= status < 500 and status not in (404, 408, 429):
+        return SearchRejected()
+    return SearchUnavailable()
+
+
 class InvalidSearchParameter(SearchError):
     """A query-string parameter the API cannot accept (the search page ignores these instead)."""
 

@@ -19,7 +19,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.dsl import FacetedSearch, TermsFacet
 
 from search.documents import SOURCE_EXCLUDES, alias_name, get_client
-from search.exceptions import SearchUnavailable
+from search.exceptions import search_error
 from search.indexing import ELASTICSEARCH_ERRORS
 from search.params import SearchParams
 from search.query import ParsedQuery, build_query, clean_query, highlight_query, parse_query
@@ -328,7 +328,7 @@ def run_search(
         response = client.search(index=index or alias_name(), body=body).body
     except ELASTICSEARCH_ERRORS as exc:
         logger.warning("search failed: %s", exc)
-        raise SearchUnavailable() from exc
+        raise search_error(exc) from exc
     taxonomy = get_taxonomy()
     aggregations = response.get("aggregations", {})
     facets = {
@@ -419,7 +419,7 @@ def autocomplete(prefix: str, *, limit: int = 8, client: Elasticsearch | None = 
             query={"multi_match": {"query": prefix, "type": "bool_prefix", "fields": ["title"], "operator": "and"}},
         )
     except ELASTICSEARCH_ERRORS as exc:
-        raise SearchUnavailable() from exc
+        raise search_error(exc) from exc
     seen = set()
     for hit in response["hits"]["hits"]:
         source = hit["_source"]

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from salam.numbers import parse_int
 from search.exceptions import InvalidSearchParameter
 from search.query import MAX_QUERY_CHARS, clean_query
 from search.taxonomy import PUBLICATION_TYPES, get_taxonomy, is_language_code
@@ -95,13 +96,14 @@ def _normalise(facet: str, value: str) -> str | None:
         slug = value.lower()
         return slug if slug in taxonomy.themes else None
     if facet == "gcm":
-        number = value.removeprefix("objective-").lstrip("0") or "0"
-        return number if number in taxonomy.gcm else None
+        number = parse_int(value.removeprefix("objective-"), low=1)
+        return str(number) if number is not None and str(number) in taxonomy.gcm else None
     if facet == "type":
         kind = value.lower()
         return kind if kind in PUBLICATION_TYPES or kind == "lecture" else None
     if facet == "year":
-        return value if value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR else None
+        year = parse_int(value, low=MIN_YEAR, high=MAX_YEAR) if value.isascii() and value.isdigit() else None
+        return None if year is None else str(year)
     if facet == "language":
         return value.lower() if is_language_code(value) else None
     return None
@@ -122,12 +124,12 @@ def _integer(data: Mapping, name: str, default: int, strict: bool) -> int:
     if not values:
         return default
     raw = str(values[-1]).strip()
-    try:
-        return int(raw)
-    except ValueError:
+    number = parse_int(raw)
+    if number is None:
         if strict:
-            raise InvalidSearchParameter(name, f"{name} must be a whole number, not {raw[:50]!r}.") from None
+            raise InvalidSearchParameter(name, f"{name} must be a whole number, not {raw[:50]!r}.")
         return default
+    return number
 
 
 def parse_params(data: Mapping, *, strict: bool) -> SearchParams:

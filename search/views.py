@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
-from search.exceptions import SearchUnavailable
+from search.exceptions import SearchError, SearchRejected
 from search.faceted import FACET_TITLES, run_search
 from search.params import FACETS, SORTS, SearchParams, parse_params
 from search.taxonomy import get_taxonomy
@@ -23,10 +23,13 @@ FACET_VISIBLE = 8
 EXPORT_LIMIT = 500
 
 
-def unavailable(request: HttpRequest, error: SearchUnavailable, *, what: str = "Search") -> HttpResponse:
-    """The friendly 503 page with browse links, instead of a stack trace."""
-    response = render(request, "search/unavailable.html", {"message": error.message, "what": what}, status=503)
-    response["Retry-After"] = "60"
+def unavailable(request: HttpRequest, error: SearchError, *, what: str = "Search") -> HttpResponse:
+    """A friendly page instead of a stack trace: 400 when the request was refused, 503 with browse links when down."""
+    rejected = isinstance(error, SearchRejected)
+    context = {"message": error.message, "what": what, "rejected": rejected}
+    response = render(request, "search/unavailable.html", context, status=400 if rejected else 503)
+    if not rejected:
+        response["Retry-After"] = "60"
     return response
 
 
@@ -65,7 +68,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = parse_params(request.GET, strict=False)
     try:
         results = run_search(params)
-    except SearchUnavailable as error:
+    except SearchError as error:
         return unavailable(request, error)
     facets = [
         {
@@ -106,7 +109,7 @@ def export_bibtex(request: HttpRequest) -> HttpResponse:
     params = replace(parse_params(request.GET, strict=False), page=1, page_size=EXPORT_LIMIT)
     try:
         results = run_search(params, suggest=False)
-    except SearchUnavailable as error:
+    except SearchError as error:
         return unavailable(request, error, what="The citation export")
     ids = [hit.page_id for hit in results.hits if hit.is_publication]
     pages = {
@@ -134,7 +137,7 @@ def evidence_map(request: HttpRequest) -> HttpResponse:
     columns = columns if columns in COLUMN_FACETS else "gcm"
     try:
         evidence = build_map(columns)
-    except SearchUnavailable as error:
+    except SearchError as error:
         return unavailable(request, error, what="The evidence map")
     views = [(key, f"Countries \u00d7 {plural}") for key, (_, _, plural) in COLUMN_FACETS.items()]
     return render(request, "search/evidence_map.html", {"map": evidence, "views": views, "columns": columns})
@@ -147,8 +150,12 @@ def evidence_map_csv(request: HttpRequest) -> HttpResponse:
     columns = columns if columns in COLUMN_FACETS else "gcm"
     try:
         evidence = build_map(columns)
-    except SearchUnavailable as error:
-        return HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
+    except SearchError as error:
+        return HttpResponse(
+            error.message,
+            status=400 if isinstance(error, SearchRejected) else 503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="salam-evidence-map-{columns}.csv"'
     writer = csv.writer(response)

@@ -9,5 +9,5 @@ urlpatterns = [
     path("themes/", views.taxonomy_index, name="index"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("countries/<str:code>/", views.country_detail, name="country"),
-    path("gcm/<int:number>/", views.gcm_detail, name="gcm"),
+    path("gcm/<id:number>/", views.gcm_detail, name="gcm"),
 ]

@@ -7,7 +7,7 @@ down the page still shows the description and links, and says the figures are un
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from search.exceptions import SearchUnavailable
+from search.exceptions import SearchError
 from search.landing import facet_summary
 from themes.models import Country, GCMObjective, Theme
 
@@ -29,7 +29,7 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
 def _landing(request: HttpRequest, context: dict) -> HttpResponse:
     try:
         context["summary"] = facet_summary(context["facet"], str(context["value"]))
-    except SearchUnavailable as error:
+    except SearchError as error:
         context["summary"] = None
         context["unavailable"] = error.message
     return render(request, "themes/landing.html", context)
