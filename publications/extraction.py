@@ -124,7 +124,12 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
 )
 
 PDF_SIGNATURE = b"%PDF-"
-SIGNATURE_WINDOW = 1024  # readers accept leading junk before the header; so do we, up to 1 KiB
+SIGNATURE_WINDOW = 1024  # how much of a file's head is read to judge it
+# What may come before the header: a UTF-8 byte-order mark, then a few bytes of PDF white space (a
+# file saved by a text tool). Anything else (a banner, a zip, a renamed file) means it is not a PDF.
+_BOM = b"\xef\xbb\xbf"
+_LEADING_WHITESPACE = b" \t\r\n\f\x00"
+MAX_LEADING_WHITESPACE = 8
 
 # Fewer visible characters than this per page, on average, and the document is treated as a scan:
 # page numbers alone are not a text layer, while a one-line note ("Secret!") still counts as text.
@@ -212,8 +217,10 @@ def sha256_of_file(path: str | os.PathLike[str]) -> str:
 
 
 def has_pdf_signature(head: bytes) -> bool:
-    """True when the first KiB of a file holds the %PDF- header."""
-    return PDF_SIGNATURE in head[:SIGNATURE_WINDOW]
+    """True when the file starts with the %PDF- header (after at most a BOM and a few bytes of white space)."""
+    body = head.removeprefix(_BOM)
+    stripped = body.lstrip(_LEADING_WHITESPACE)
+    return len(body) - len(stripped) <= MAX_LEADING_WHITESPACE and stripped.startswith(PDF_SIGNATURE)
 
 
 def validate_pdf_upload(fileobj: IO[bytes], max_bytes: int) -> None:

@@ -182,9 +182,9 @@ def user_password(folder: Path) -> Path:
 
 
 @sample
-def leading_junk(folder: Path) -> Path:
-    path = folder / "junk.pdf"
-    path.write_bytes(b"\x00" * 200 + raw_pdf(text_content([(72, 700, "Skills recognition for returnees")])))
+def bom_and_whitespace(folder: Path) -> Path:
+    path = folder / "bom.pdf"
+    path.write_bytes(b"\xef\xbb\xbf\r\n " + raw_pdf(text_content([(72, 700, "Skills recognition for returnees")])))
     return path
 
 
@@ -225,6 +225,9 @@ NOT_PDF = {
     "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000,
     "html": b"<!DOCTYPE html><html><body>Session expired</body></html>",
     "zip_with_late_signature": b"PK\x03\x04" + b"%PDF-1.4 after the first KiB".rjust(2000, b" "),
+    "signature_inside_the_first_kib": b"PK\x03\x04 not a pdf " + b"%PDF-1.4 inside the first KiB",
+    "banner_before_the_header": b"GPL Ghostscript 10.02.0\nCopyright notice\n%PDF-1.7\n",
+    "too_much_white_space": b"\x00" * 200 + b"%PDF-1.4\n",
     "empty": b"",
 }
 
@@ -353,8 +356,10 @@ def test_pdf_with_empty_user_password_is_read(extracted: dict[str, ExtractionRes
     assert " ".join(result.pages[1].split()) == PAGES[1]
 
 
-def test_leading_junk_before_the_header_is_accepted(extracted: dict[str, ExtractionResult]) -> None:
-    result = extracted["leading_junk"]
+def test_a_byte_order_mark_and_white_space_before_the_header_are_accepted(
+    extracted: dict[str, ExtractionResult],
+) -> None:
+    result = extracted["bom_and_whitespace"]
 
     assert result.status == "done", result.message
     assert result.pages == ["Skills recognition for returnees"]
@@ -569,6 +574,8 @@ def test_valid_upload_passes_and_keeps_the_file_position() -> None:
     ("content", "max_bytes", "code"),
     [
         (b"GIF89a" + b"\x00" * 100, 1024 * 1024, "not_pdf"),
+        (b"<html>renamed page</html>\n%PDF-1.4\n", 1024 * 1024, "not_pdf"),
+        (b"\n" * 9 + b"%PDF-1.4\n", 1024 * 1024, "not_pdf"),
         (b"%PDF-1.7\n" + b"0" * 5000, 1000, "too_large"),
         (b"", 1024, "empty"),
     ],
@@ -583,6 +590,11 @@ def test_bad_uploads_are_rejected_with_a_reason(content: bytes, max_bytes: int, 
     assert raised.value.code == code
     assert raised.value.messages[0]
     assert upload.tell() == len(content) // 2
+
+
+@pytest.mark.parametrize("head", [b"%PDF-1.4\n", b"\xef\xbb\xbf%PDF-1.4\n", b"\r\n  %PDF-2.0\n", b"\x00\x00%PDF-1.7"])
+def test_a_pdf_may_start_after_a_bom_and_a_little_white_space(head: bytes) -> None:
+    validate_pdf_upload(io.BytesIO(head + b"1 0 obj\n"), max_bytes=1024 * 1024)
 
 
 def test_uploaded_file_size_is_taken_from_the_upload() -> None:
