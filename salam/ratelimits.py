@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
@@ -23,3 +24,9 @@ def over_limit(request: HttpRequest, *, group: str, key: str | Callable, rate: s
     except Exception:
         logger.exception("rate limit %s could not be counted; letting the request through", group)
         return False
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the rate limits see it: settings.RATELIMIT_IP_META_KEY behind a proxy."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+    return str(request.META.get(key) or request.META.get("REMOTE_ADDR", "")).split(",")[0].strip()

@@ -1,4 +1,4 @@
-"""Site-wide views: health check and error pages."""
+"""Site-wide views: health check, error pages and the sign-in lockout page."""
 
 import posixpath
 
@@ -14,6 +14,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def sign_in_locked(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
+    """The page django-axes shows instead of the sign-in form while a username and address are locked out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return HttpResponse(loader.render_to_string("salam/login_locked.html", {"minutes": minutes}, request), status=429)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
