@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from publications.panels import ExtractionPanel
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
+from salam.content import FollowedPage
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag, Country, GCMObjective, TagSource, Theme
 from themes.panels import TagSuggestionsPanel
 
@@ -160,7 +161,7 @@ class PublicationKeyword(TaggedItemBase):
     content_object = ParentalKey("publications.PublicationPage", on_delete=models.CASCADE, related_name="keyword_items")
 
 
-class PublicationPage(Page):
+class PublicationPage(FollowedPage, Page):
     """A research paper, working paper, policy brief, report or book chapter, with its PDF.
 
     Metadata is always public once the page is live; the full text (PDF download, extracted text,

@@ -1,8 +1,10 @@
 """Signal receivers that keep the public index in step with the page tree.
 
 Indexed on publish, unpublish, delete, move, privacy change and when a live page's PDF text or
-transcript changes; never on a draft save. Each receiver only writes outbox rows (in the
-change's transaction); the replay task does the Elasticsearch work after commit.
+transcript changes; never on a draft save. Each receiver only writes outbox rows, inside the
+transaction of the change (publish and unpublish through salam.content.public_state_changed, sent
+from the page's save; privacy changes in the admin run in one transaction per request, see
+salam.middleware); the replay task does the Elasticsearch work after commit.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import logging
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import post_page_move
 
+from salam.content import public_state_changed
 from search import analysis, indexing
 from search.models import IndexOutbox
 
@@ -35,16 +38,10 @@ def _indexed_subtree_ids(page: Page) -> list[int]:
     )
 
 
-def on_page_published(sender, instance, **kwargs) -> None:
-    """A new revision went live: index it."""
-    if _is_indexed(instance):
-        indexing.queue_pages([instance.pk])
-
-
-def on_page_unpublished(sender, instance, **kwargs) -> None:
-    """The page is no longer live: remove it."""
-    if _is_indexed(instance):
-        indexing.queue_pages([instance.pk], IndexOutbox.Action.DELETE)
+def on_public_state_changed(sender, page, **kwargs) -> None:
+    """Published, unpublished or a new revision went live (sent inside the saving transaction)."""
+    if _is_indexed(page):
+        indexing.queue_pages([page.pk])
 
 
 def on_page_deleted(sender, instance, **kwargs) -> None:
@@ -84,8 +81,7 @@ def on_taxonomy_changed(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Wire the receivers (called once from SearchConfig.ready)."""
-    page_published.connect(on_page_published, dispatch_uid="search.page_published")
-    page_unpublished.connect(on_page_unpublished, dispatch_uid="search.page_unpublished")
+    public_state_changed.connect(on_public_state_changed, dispatch_uid="search.public_state_changed")
     post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="search.page_deleted")
     post_page_move.connect(on_page_moved, dispatch_uid="search.page_moved")
     post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")

@@ -21,6 +21,7 @@ from wagtail.search import index
 from lectures.admin_forms import LecturePageForm
 from lectures.recordings import MEDIA_EXTENSIONS, ExternalVideo, media_kind, parse_external_video
 from lectures.transcripts import TranscriptFormatError, parse_transcript
+from salam.content import FollowedPage
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
 from themes.panels import TagSuggestionsPanel
 
@@ -99,7 +100,7 @@ class LectureStatus(models.TextChoices):
 NOTIFIED_FIELDS = ("title", "start", "end", "timezone", "venue", "online", "joining_link", "status")
 
 
-class LecturePage(Page):
+class LecturePage(FollowedPage, Page):
     """A public lecture: when and where, who speaks, registration, and afterwards the recording.
 
     Times are entered as the clock reads at the venue (in the venue's time zone). The joining link

@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -119,7 +120,9 @@ class TestExtractionOnSave:
 
     def test_nothing_is_read_inside_the_request(self, index, admin_client):
         document = make_document(pdf_bytes(FEES), name="queued.pdf")
-        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+        ):
             page = make_publication(index, pdf=document)
             assert page.extraction.status == ExtractionStatus.PENDING
             queued = DBTaskResult.objects.filter(task_path="publications.tasks.extract_document_pdf")

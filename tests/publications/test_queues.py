@@ -7,8 +7,9 @@ from django_tasks.base import TaskResultStatus
 from lectures.tasks import send_registration_email
 from publications.tasks import EXTRACTION_QUEUE, extract_document_pdf
 
-# The worker closes its database connection between tasks, which a test wrapped in a transaction cannot survive.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The worker closes its database connection between tasks, which a test wrapped in a transaction cannot survive;
+# serialized_rollback puts back what the migrations created (the home page, the taxonomy) for the tests after it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from search.params import SearchParams
 from tests.factories import search as factories
 
 pytestmark = [pytest.mark.django_db]
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "extraction"]}}
 
 
 @pytest.fixture
