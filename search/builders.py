@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import logging
-import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -280,15 +279,6 @@ def indexed_content_type_ids() -> set[int]:
     from django.contrib.contenttypes.models import ContentType
 
     return {ContentType.objects.get_for_model(t.model).pk for t in indexed_types()}
-
-
-def version_now() -> int:
-    """An external document version: microseconds now, taken before reading the database.
-
-    Writers (outbox replay, a rebuild) may race; Elasticsearch keeps the document built from the
-    latest read and rejects older ones, so a slow rebuild never overwrites a newer change.
-    """
-    return time.time_ns() // 1_000
 
 
 def build_document(indexed: IndexedType, page: Page, today: datetime.date) -> dict | None:

@@ -4,7 +4,9 @@ Every change that affects the index (publish, unpublish, delete, privacy, embarg
 adds an ``IndexOutbox`` row in the transaction that made the change; after commit a task replays
 the outbox in bulk. A row means "make the index agree with this page as it is now", so replaying
 twice, out of order or after a long outage is always safe. Documents carry an external version
-(microseconds when their data was read), so a slow writer never overwrites a newer document.
+(from a counter in the database, taken before the data is read), so a slow writer never overwrites a
+newer document. Writes go to the aliases, never to a concrete index name, so a write that arrives
+after a rebuild swapped and deleted an index lands in the new one instead of re-creating the old.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
@@ -26,7 +28,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from search import builders
 from search.documents import alias_name, building_alias_name, get_client, index_body, new_index_name
 from search.exceptions import IndexMissing
-from search.models import IndexOutbox, SearchState
+from search.models import IndexOutbox, IndexVersion, SearchState
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,29 @@ def _enqueue_replay() -> None:
         logger.exception("could not enqueue the search outbox replay")
 
 
+# --- versions -----------------------------------------------------------------------------------
+
+
+def next_version() -> int:
+    """The next external version for documents about to be read from the database.
+
+    One ``UPDATE ... RETURNING`` on the IndexVersion row: atomic on SQLite and PostgreSQL, so two
+    writers never share a version and a later read always gets a higher one. Elasticsearch then
+    keeps the document from the latest read and answers 409 to an older one, which is why a 409
+    counts as done: something newer is already there.
+    """
+    quote = connection.ops.quote_name
+    table, value = quote(IndexVersion._meta.db_table), quote("value")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {value} = {value} + 1 WHERE id = 1 RETURNING {value}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    # The row is made by the migration; only a flushed test database lacks it.
+    IndexVersion.objects.get_or_create(pk=1, defaults={"value": time.time_ns() // 1_000})
+    return next_version()
+
+
 # --- index plumbing -----------------------------------------------------------------------------
 
 
@@ -74,10 +99,12 @@ def indices_with_alias(client: Elasticsearch, alias: str) -> list[str]:
 
 
 def write_targets(client: Elasticsearch) -> list[str]:
-    """Indices a change must reach: the live one and any index being rebuilt."""
-    return sorted(
-        set(indices_with_alias(client, alias_name())) | set(indices_with_alias(client, building_alias_name()))
-    )
+    """The aliases a change must reach: the live one, and the building one while a rebuild runs.
+
+    Aliases, not the indices behind them: the write goes wherever the alias points when it
+    arrives, and with ``require_alias`` it fails rather than create an index under that name.
+    """
+    return [alias for alias in (alias_name(), building_alias_name()) if indices_with_alias(client, alias)]
 
 
 # While a rebuild loads its new index nobody searches it: no refreshes, no replicas to copy every
@@ -149,6 +176,7 @@ def bulk_write(
         raise_on_error=False,
         raise_on_exception=True,
         max_retries=0,
+        require_alias=True,  # every target is an alias; never create an index under its name
     ):
         action, result = next(iter(item.items()))
         if not ok and not _item_ok(action, result):
@@ -194,7 +222,7 @@ def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | Non
                 if not targets:
                     raise IndexMissing()
                 targets = write_targets(client)
-                version = builders.version_now()
+                version = next_version()
                 documents, build_errors = _documents_or_errors(page_ids)
                 errors = {**build_errors, **bulk_write(client, documents, version, targets)}
             except (*ELASTICSEARCH_ERRORS, IndexMissing) as exc:
@@ -282,7 +310,7 @@ def rebuild(
     # Bulk requests of a rebuild may take longer than a visitor's search is allowed to.
     client = (client or get_client()).options(request_timeout=REBUILD_TIMEOUT_S)
     started = timezone.now()
-    version = builders.version_now()
+    version = next_version()
     clock = time.perf_counter()
     _drop_orphaned_builds(client)
     name = new_index_name()

@@ -42,3 +42,18 @@ class SearchState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value!r}"
+
+
+class IndexVersion(models.Model):
+    """The counter every index write takes its external version from (one row).
+
+    Versions come from the database, not from each worker's clock: a worker whose clock ran fast
+    would otherwise write a stale document with a version no later write could beat. The counter
+    starts at the clock's microseconds on the day it was created, above every clock-made version
+    already in an index, and goes up by one per read of the database that is then written.
+    """
+
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.value)
