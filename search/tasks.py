@@ -9,11 +9,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from search import indexing
-from search.models import SearchState
+from search.models import IndexOutbox, SearchState
 
 logger = logging.getLogger(__name__)
 
-RETRY_DELAY = datetime.timedelta(minutes=1)
+FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
+MAX_RETRY_DELAY = datetime.timedelta(minutes=15)
 RETRY_STATE = "outbox_retry_at"
 SWEEP_STATE = "embargo_sweep_next"
 
@@ -33,12 +34,36 @@ def _defer(task_obj, key: str, when: datetime.datetime) -> bool:
     return True
 
 
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long to wait before replaying rows that failed ``attempts`` times: 1, 2, 4, 8, then 15 minutes."""
+    if attempts <= 1:
+        return FIRST_RETRY_DELAY
+    # Capped before the power is taken, so a row that failed for weeks cannot overflow the delay.
+    return min(FIRST_RETRY_DELAY * 2 ** min(attempts - 1, 10), MAX_RETRY_DELAY)
+
+
+def schedule_outbox_retry() -> bool:
+    """If index operations are still pending, queue a replay after a delay that grows with their failures."""
+    if not IndexOutbox.objects.exists():
+        return False
+    oldest_failing = IndexOutbox.objects.filter(attempts__gt=0).order_by("created", "id").first()
+    attempts = oldest_failing.attempts if oldest_failing else 0
+    return _defer(process_outbox, RETRY_STATE, timezone.now() + retry_delay(attempts))
+
+
 @task()
 def process_outbox() -> dict:
-    """Replay pending index operations; if some failed (Elasticsearch down), try again in a minute."""
-    report = indexing.replay_outbox()
-    if report.remaining:
-        _defer(process_outbox, RETRY_STATE, timezone.now() + RETRY_DELAY)
+    """Replay pending index operations; whatever is left (even after a crash) is tried again later."""
+    try:
+        report = indexing.replay_outbox()
+    finally:
+        # In a finally: a replay that raised (e.g. "database is locked") leaves its rows behind
+        # and must not leave them waiting for the next change. A retry that cannot be scheduled
+        # is not fatal either: the periodic replay (salam.periodic) picks the rows up.
+        try:
+            schedule_outbox_retry()
+        except Exception:
+            logger.exception("could not schedule a retry of the search outbox replay")
     return report.as_dict()
 
 

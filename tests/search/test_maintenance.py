@@ -52,6 +52,40 @@ def test_a_failed_replay_schedules_one_retry(dummy_tasks, settings):
     assert SearchState.objects.filter(key=tasks.RETRY_STATE).exists()
 
 
+def test_a_replay_that_raises_still_schedules_its_retry(dummy_tasks, monkeypatch):
+    IndexOutbox.objects.create(page_id=1, action="index")
+
+    def crash(**kwargs):  # what the worker saw: the database gave up in the middle of the replay
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(indexing, "replay_outbox", crash)
+    with pytest.raises(RuntimeError, match="database is locked"):
+        tasks.process_outbox.call()
+    retries = [r for r in dummy_tasks.results if r.task.name == "process_outbox"]
+    assert len(retries) == 1 and retries[0].task.run_after > timezone.now()
+
+
+def test_nothing_pending_schedules_nothing(dummy_tasks):
+    assert tasks.process_outbox.call()["remaining"] == 0
+    assert dummy_tasks.results == []
+
+
+@pytest.mark.parametrize(("attempts", "minutes"), [(0, 1), (1, 1), (2, 2), (3, 4), (4, 8), (5, 15), (40, 15)])
+def test_retries_back_off_to_at_most_15_minutes(attempts, minutes):
+    assert tasks.retry_delay(attempts) == datetime.timedelta(minutes=minutes)
+
+
+def test_the_retry_waits_according_to_the_oldest_failing_row(dummy_tasks, settings):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    IndexOutbox.objects.create(page_id=1, action="index", attempts=3)  # failing for a while
+    IndexOutbox.objects.create(page_id=2, action="index")  # new
+    before = timezone.now()
+    tasks.process_outbox.call()  # the replay fails again: attempts 4 and 1
+    retry = next(r for r in dummy_tasks.results if r.task.name == "process_outbox")
+    waited = retry.task.run_after - before
+    assert datetime.timedelta(minutes=8) <= waited < datetime.timedelta(minutes=9)
+
+
 def test_immediate_backends_cannot_defer_and_nothing_breaks(settings):
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     IndexOutbox.objects.create(page_id=1, action="index")
