@@ -63,7 +63,10 @@ DEFAULT_MEMORY_MB = 768
 DEFAULT_MAX_UPLOAD_MB = 50
 
 Status = Literal["done", "failed"]
-FAILURE_REASONS = frozenset({"encrypted", "damaged", "no_text", "too_large", "timeout", "memory", "not_pdf"})
+FAILURE_REASONS = frozenset(
+    # "interrupted" is set by publications.services.sweep_stuck_extractions, not by the reader itself.
+    {"encrypted", "damaged", "no_text", "too_large", "timeout", "memory", "not_pdf", "interrupted"}
+)
 
 # Every sentence a researcher may read about extraction or upload checks, in one place.
 MESSAGES: Mapping[str, str] = MappingProxyType(
@@ -113,6 +116,11 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "not_pdf": (
             "This file is not a PDF: it does not start with the PDF signature. "
             "Upload the PDF itself, not a renamed file of another type."
+        ),
+        "interrupted": (
+            "Reading this PDF was interrupted {attempts} times: the background worker stopped before it finished "
+            "(it was restarted, or lost its database connection). The PDF itself may be fine. "
+            "Use “Re-run extraction” to try again; if it is interrupted again, tell the site's administrators."
         ),
         "upload_empty": "The file is empty. Choose the PDF again and upload it.",
         "upload_not_pdf": (

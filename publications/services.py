@@ -10,12 +10,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
@@ -170,6 +172,7 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
                         sha256=sha256, status__in=[ExtractionStatus.DONE, ExtractionStatus.FAILED]
                     )
                     .exclude(pk=record.pk)
+                    .exclude(reason=INTERRUPTED)  # says the worker died, not what the file is
                     .order_by("-finished_at")
                     .first()
                 )
@@ -225,12 +228,111 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
     return record
 
 
+def extraction_patience() -> datetime.timedelta:
+    """How long a started extraction may take before its worker must have died (it enforces the timeout)."""
+    return datetime.timedelta(seconds=2 * float(settings.PDF_EXTRACT_TIMEOUT_S) + 60)
+
+
 def _still_running(record: PdfExtraction) -> bool:
     """True while a started extraction may still finish (its worker enforces the timeout)."""
     if record.started_at is None:
         return False
-    patience = datetime.timedelta(seconds=2 * float(settings.PDF_EXTRACT_TIMEOUT_S) + 60)
-    return timezone.now() - record.started_at < patience
+    return timezone.now() - record.started_at < extraction_patience()
+
+
+# --- Stuck work -----------------------------------------------------------------------------------
+
+MAX_EXTRACTION_ATTEMPTS = 3
+INTERRUPTED = "interrupted"
+# A task is enqueued when a record becomes pending; a record still pending this long after with no
+# task in the queue lost it (enqueued into a database that was rolled back, a queue that was wiped).
+LOST_TASK_AFTER = datetime.timedelta(minutes=30)
+
+
+@dataclass
+class StuckExtractionSweep:
+    """What one sweep of stuck extractions did."""
+
+    requeued_running: int = 0
+    requeued_pending: int = 0
+    interrupted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.requeued_running + self.requeued_pending + self.interrupted
+
+    def __str__(self) -> str:
+        return (
+            f"{self.requeued_running} interrupted extractions queued again, {self.requeued_pending} lost tasks "
+            f"queued again, {self.interrupted} failed after {MAX_EXTRACTION_ATTEMPTS} interruptions"
+        )
+
+
+def sweep_stuck_extractions(*, now: datetime.datetime | None = None) -> StuckExtractionSweep:
+    """Queue again the extractions whose worker died or whose task was lost; fail them after 3 tries."""
+    from publications.extraction import MESSAGES
+    from publications.tasks import extract_document_pdf
+
+    now = now or timezone.now()
+    report = StuckExtractionSweep()
+    requeue: list[int] = []
+    with transaction.atomic():
+        # skip_locked: a record locked by a worker starting it right now is not stuck.
+        running = (
+            PdfExtraction.objects.select_for_update(skip_locked=True)
+            .filter(status=ExtractionStatus.RUNNING)
+            .filter(Q(started_at__lt=now - extraction_patience()) | Q(started_at__isnull=True))
+        )
+        for record in running:
+            if record.attempts < MAX_EXTRACTION_ATTEMPTS:
+                record.status, record.requested_at = ExtractionStatus.PENDING, now
+                record.save(update_fields=["status", "requested_at", "updated_at"])
+                requeue.append(record.document_id)
+                report.requeued_running += 1
+            else:
+                record.status, record.reason, record.finished_at = ExtractionStatus.FAILED, INTERRUPTED, now
+                record.message = MESSAGES[INTERRUPTED].format(attempts=record.attempts)
+                record.save(update_fields=["status", "reason", "message", "finished_at", "updated_at"])
+                report.interrupted += 1
+        lost = (
+            PdfExtraction.objects.select_for_update(skip_locked=True)
+            .filter(status=ExtractionStatus.PENDING, requested_at__lt=now - LOST_TASK_AFTER)
+            .exclude(document_id__in=_documents_with_queued_extraction(now))
+        )
+        for record in lost:
+            # A new request time: the next sweep gives this task as long as the first one had.
+            record.requested_at = now
+            record.save(update_fields=["requested_at", "updated_at"])
+            requeue.append(record.document_id)
+            report.requeued_pending += 1
+    # Enqueued after the commit, so the worker finds the records pending. If enqueueing fails, the
+    # records stay pending and the next sweep after LOST_TASK_AFTER tries again.
+    for document_id in requeue:
+        extract_document_pdf.enqueue(document_id)
+    if report.total:
+        logger.warning("stuck PDF extractions: %s", report)
+    return report
+
+
+def _documents_with_queued_extraction(now: datetime.datetime) -> set[int]:
+    """Documents with an extraction task waiting in the database queue, or running in a live worker."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from publications.tasks import extract_document_pdf
+
+    # A task a dead worker left "running" stays so for ever; after the patience it no longer counts.
+    tasks = DBTaskResult.objects.filter(task_path=extract_document_pdf.module_path).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - extraction_patience())
+    )
+    documents: set[int] = set()
+    for args_kwargs in tasks.values_list("args_kwargs", flat=True):
+        args, kwargs = args_kwargs.get("args") or [], args_kwargs.get("kwargs") or {}
+        document_id = args[0] if args else kwargs.get("document_id")
+        if isinstance(document_id, int):
+            documents.add(document_id)
+    return documents
 
 
 def _outcome_of(record: PdfExtraction) -> dict:
