@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Manage the public search index. --rebuild fills a new index and swaps the alias (search keeps "
         "working meanwhile); --status compares the database with the index; --check exits non-zero when "
-        "the index is missing or out of date; --process-outbox replays pending index operations; "
+        "the index is missing or out of date (with --repair: re-indexes what is wrong and exits non-zero only when "
+        "something is still wrong); --process-outbox replays pending index operations; "
         "--lift-embargoes queues publications whose embargo has ended."
     )
 
@@ -31,17 +32,24 @@ class Command(BaseCommand):
             help="With --rebuild: only when the alias is missing or the index has no documents.",
         )
         parser.add_argument("--no-progress", action="store_true", help="With --rebuild: no progress bar.")
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="With --check: re-index every page found missing, extra, outdated or with the wrong embargo state.",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["if_empty"] and not options["rebuild"]:
             raise CommandError("--if-empty only goes with --rebuild.")
+        if options["repair"] and not options["check"]:
+            raise CommandError("--repair only goes with --check.")
         try:
             if options["rebuild"]:
                 self.rebuild(if_empty=options["if_empty"], progress=not options["no_progress"])
             elif options["status"]:
                 self.show_status(deep=False)
             elif options["check"]:
-                self.check_index()
+                self.check_index(repair=options["repair"])
             elif options["process_outbox"]:
                 self.process_outbox()
             else:
@@ -104,12 +112,31 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("The index is up to date."))
         return report
 
-    def check_index(self) -> None:
+    def check_index(self, *, repair: bool = False) -> None:
         report = self.show_status(deep=True)
-        if not report.ok:
-            raise CommandError(
-                "The search index is missing or out of date; run `manage.py search_index --rebuild`.", returncode=1
+        if report.ok:
+            return
+        if repair and report.indices:
+            self.stdout.write(
+                f"Repairing: re-indexing {len(report.pages_to_repair)} pages and replaying the outbox ..."
             )
+            repaired = status.repair(report)
+            self.stdout.write(repaired.summary())
+            for problem in repaired.after.problems:
+                self.stdout.write(self.style.WARNING(f"Still wrong: {problem}"))
+            if repaired.replay.error:
+                self.stdout.write(self.style.WARNING(f"Last error: {repaired.replay.error}"))
+            if repaired.ok:
+                self.stdout.write(self.style.SUCCESS("The index is up to date."))
+                return
+            raise CommandError(
+                "The search index is still wrong after the repair (see above); "
+                "if it stays so, run `manage.py search_index --rebuild`.",
+                returncode=1,
+            )
+        raise CommandError(
+            "The search index is missing or out of date; run `manage.py search_index --rebuild`.", returncode=1
+        )
 
     def process_outbox(self) -> None:
         report = indexing.replay_outbox()
