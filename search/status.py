@@ -62,6 +62,9 @@ def status(*, client: Elasticsearch | None = None, deep: bool = False) -> IndexS
     last_failed = failing.order_by("-last_attempt_at").first()
     indices = indices_with_alias(client, alias_name())
     index_counts: dict[str, int] = {}
+    if indices and deep:
+        # Documents written in the last second are not searchable yet; they would count as missing.
+        refresh(client)
     if indices:
         response = client.search(index=alias_name(), size=0, aggs={"kinds": {"terms": {"field": "kind", "size": 10}}})
         index_counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["kinds"]["buckets"]}
@@ -183,6 +186,4 @@ def repair(before: IndexStatus, *, client: Elasticsearch | None = None) -> Repai
     # Replayed here, not left to the worker, so the check afterwards sees the result; rows that
     # were already waiting (failed earlier) are replayed too.
     replayed = replay_outbox(client=client)
-    if indices_with_alias(client, alias_name()):
-        refresh(client)
     return RepairReport(before=before, replay=replayed, after=status(client=client, deep=True))
