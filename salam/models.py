@@ -102,3 +102,24 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class PeriodicJobRun(models.Model):
+    """When one periodic job (salam.periodic) last ran and how it ended.
+
+    Lets hourly and daily jobs run only when due however often cron starts the runner, keeps two
+    runners from doing the same job at once, and shows an operator what happened (`--list`).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started = models.DateTimeField(null=True, blank=True)
+    last_finished = models.DateTimeField(null=True, blank=True)
+    last_ok = models.BooleanField(null=True, help_text="Empty until the job has finished once.")
+    last_message = models.TextField(blank=True, help_text="The job's summary, or why it failed.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        outcome = {True: "ok", False: "failed", None: "never finished"}[self.last_ok]
+        return f"{self.name}: {outcome}"
