@@ -254,3 +254,26 @@ def test_the_loop_runs_the_due_jobs_every_round_until_sigterm(monkeypatch):
     assert output.count("lift_embargoes: ok") == 2  # every run
     assert output.count("purge_rate_counters: ok") == 1 and output.count("purge_rate_counters: skipped") == 1
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sigterm_during_a_job_lets_it_finish_then_stops(monkeypatch):
+    from salam.management.commands import run_periodic_jobs
+
+    def long_job() -> str:
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the job is under way
+        return "finished although asked to stop"
+
+    def sleep(seconds: float) -> None:
+        raise AssertionError("the loop should have stopped, not slept")
+
+    long = periodic.PeriodicJob("long", "A job that takes a while.", periodic.EVERY_RUN, long_job)
+    monkeypatch.setattr(periodic, "JOBS", (long, *periodic.JOBS))
+    monkeypatch.setattr(run_periodic_jobs.time, "sleep", sleep)
+    out = io.StringIO()
+    call_command("run_periodic_jobs", "--every", "60", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("long: ok") and "finished although asked to stop" in line for line in lines)
+    assert not any(line.startswith("publish_scheduled") for line in lines)  # the next job never started
+    assert lines[-1] == "Stopped."
+    assert record("long").last_ok is True

@@ -27,10 +27,6 @@ def seconds(text: str) -> int:
     return value
 
 
-def _stop(signum, frame) -> None:
-    raise KeyboardInterrupt  # SIGTERM (scripts/worker stop) ends the loop as Ctrl-C does
-
-
 class Command(BaseCommand):
     help = (
         "Run the hub's periodic jobs that are due (each has its interval: every run, hourly or daily) and "
@@ -38,6 +34,9 @@ class Command(BaseCommand):
         "--list shows the jobs and their last runs, --only NAME runs some of them, --force ignores the "
         "intervals, --every SECONDS runs them in a loop."
     )
+
+    busy = False  # a job is under way
+    stopping = False  # asked to stop (SIGTERM) while a job was under way
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--list", action="store_true", help="Show the jobs, their intervals and their last runs.")
@@ -98,7 +97,13 @@ class Command(BaseCommand):
     def run_once(self, jobs: list[periodic.PeriodicJob], *, force: bool = False) -> list[periodic.JobOutcome]:
         outcomes = []
         for job in jobs:
-            outcome = periodic.run_job(job, force=force)
+            if self.stopping:
+                break
+            self.busy = True
+            try:
+                outcome = periodic.run_job(job, force=force)
+            finally:
+                self.busy = False
             outcomes.append(outcome)
             if outcome.status == "ok":
                 line = self.style.SUCCESS(f"{job.name}: ok ({outcome.seconds:.1f} s)") + f" {outcome.message}"
@@ -111,10 +116,10 @@ class Command(BaseCommand):
         return outcomes
 
     def loop(self, jobs: list[periodic.PeriodicJob], every: int) -> None:
-        previous = signal.signal(signal.SIGTERM, _stop)
+        previous = signal.signal(signal.SIGTERM, self.terminate)
         self.stdout.write(f"Running the periodic jobs every {every} s; stop with Ctrl-C.")
         try:
-            while True:
+            while not self.stopping:
                 started = time.monotonic()
                 # A long-lived process: drop a connection the database closed or that is past its age.
                 close_old_connections()
@@ -125,8 +130,17 @@ class Command(BaseCommand):
                     self.stderr.write("The periodic jobs could not run; trying again in the next round.")
                     logger.exception("periodic jobs: the round failed")
                 close_old_connections()
-                time.sleep(max(0.0, every - (time.monotonic() - started)))
+                if not self.stopping:
+                    time.sleep(max(0.0, every - (time.monotonic() - started)))
         except KeyboardInterrupt:
-            self.stdout.write("Stopped.")
+            pass
         finally:
             signal.signal(signal.SIGTERM, previous)
+        self.stdout.write("Stopped.")
+
+    def terminate(self, signum, frame) -> None:
+        """SIGTERM (scripts/worker stop): finish the job under way, as the task workers do, then stop."""
+        if not self.busy or self.stopping:  # asleep between rounds, or asked twice: stop now
+            raise KeyboardInterrupt
+        self.stopping = True
+        logger.warning("SIGTERM: stopping after the current periodic job")
