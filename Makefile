@@ -31,7 +31,7 @@ run: venv services
 	$(PY) manage.py search_index --rebuild --if-empty
 	@scripts/worker restart
 	$(PY) manage.py ensure_admin
-	@echo "The hub runs at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the workers and Elasticsearch."
+	@echo "The hub runs at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the workers, the periodic jobs and Elasticsearch."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: venv
