@@ -64,8 +64,9 @@ DEFAULT_MAX_UPLOAD_MB = 50
 
 Status = Literal["done", "failed"]
 FAILURE_REASONS = frozenset(
-    # "interrupted" is set by publications.services.sweep_stuck_extractions, not by the reader itself.
-    {"encrypted", "damaged", "no_text", "too_large", "timeout", "memory", "not_pdf", "interrupted"}
+    # "interrupted" and "missing_file" are set by publications.services (the sweeper, a file gone from
+    # storage), not by the reader itself.
+    {"encrypted", "damaged", "no_text", "too_large", "timeout", "memory", "not_pdf", "interrupted", "missing_file"}
 )
 
 # Every sentence a researcher may read about extraction or upload checks, in one place.
