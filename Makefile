@@ -27,6 +27,7 @@ services: system-packages
 run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: venv services
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py train_tagger --if-missing --no-feedback
 	$(PY) manage.py load_demo
 	$(PY) manage.py search_index --rebuild --if-empty
 	@scripts/worker restart

@@ -118,6 +118,7 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
             "This file is not a PDF: it does not start with the PDF signature. "
             "Upload the PDF itself, not a renamed file of another type."
         ),
+        "missing_file": "The PDF file is missing from storage. Upload it again.",
         "interrupted": (
             "Reading this PDF was interrupted {attempts} times: the background worker stopped before it finished "
             "(it was restarted, or lost its database connection). The PDF itself may be fine. "

@@ -291,6 +291,22 @@ class PublicationPage(FollowedPage, Page):
             "Its summary is available on the publication page."
         )
 
+    def text_status(self) -> tuple[str, str]:
+        """Whether the PDF's text can be read yet (salam.content.TextStatus), and a sentence saying so."""
+        from salam.content import TextStatus
+
+        if not self.pdf_id:
+            return TextStatus.NO_FULL_TEXT, "There is no PDF: the title and abstract were used."
+        extraction = self.extraction
+        if extraction is None or extraction.status in (ExtractionStatus.PENDING, ExtractionStatus.RUNNING):
+            return TextStatus.PENDING, "The PDF is still being read; the suggestions will follow its full text."
+        if extraction.status == ExtractionStatus.FAILED:
+            return (
+                TextStatus.UNREADABLE,
+                f"The PDF's text could not be read, so only the title and abstract were used. {extraction.message}",
+            )
+        return TextStatus.READY, ""
+
     @property
     def extraction(self) -> PdfExtraction | None:
         """The extraction record of this page's PDF, or None when there is no PDF (or none yet)."""

@@ -18,13 +18,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
 
 from publications.exceptions import NotADocument, PdfRejected
 from publications.models import ExtractionStatus, PdfExtraction, PublicationIndexPage, PublicationPage
-from publications.signals import pdf_text_extracted
+from publications.signals import pdf_extraction_failed, pdf_text_extracted
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def local_copy(document) -> Iterator[str]:
 
 def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | None:
     """Read the document's PDF (or reuse the result for the same sha256) and store the outcome."""
-    from publications.extraction import ExtractionLimits, extract_pdf_text, sha256_of_file
+    from publications.extraction import MESSAGES, ExtractionLimits, extract_pdf_text, sha256_of_file
 
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
@@ -195,7 +196,7 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
         outcome = {
             "status": ExtractionStatus.FAILED,
             "reason": "missing_file",
-            "message": "The PDF file is missing from storage. Upload it again.",
+            "message": MESSAGES["missing_file"],
             "pages": [],
             "page_count": None,
             "metadata": {},
@@ -218,6 +219,8 @@ def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | 
         record.save()
         if record.status == ExtractionStatus.DONE:
             transaction.on_commit(lambda: announce_extracted_text(document_id))
+        else:
+            transaction.on_commit(lambda: announce_extracted_text(document_id, signal=pdf_extraction_failed))
     logger.info(
         "PDF extraction for document %s: %s %s%s",
         document_id,
@@ -365,13 +368,13 @@ def pages_using_document(document_id: int) -> list[PublicationPage]:
     ]
 
 
-def announce_extracted_text(document_id: int) -> None:
-    """Send pdf_text_extracted for each publication using the document; one failing receiver spoils nothing."""
+def announce_extracted_text(document_id: int, signal: Signal = pdf_text_extracted) -> None:
+    """Send the signal (text read or not) for each publication using the document; a failing receiver spoils nothing."""
     for page in pages_using_document(document_id):
-        for receiver, response in pdf_text_extracted.send_robust(sender=PublicationPage, page=page):
+        for receiver, response in signal.send_robust(sender=PublicationPage, page=page):
             if isinstance(response, Exception):
                 logger.error(
-                    "pdf_text_extracted receiver %r failed for page %s",
+                    "extraction signal receiver %r failed for page %s",
                     receiver,
                     page.pk,
                     exc_info=(type(response), response, response.__traceback__),

@@ -1,9 +1,12 @@
-"""The contract between content pages (publications, lectures) and the apps that follow them (search).
+"""The contract between content pages (publications, lectures) and the apps that follow them (search, tagging).
 
 A page type the public index follows mixes in ``FollowedPage``. Whenever a save changes whether the
 page is live, or which revision is live, ``public_state_changed`` is sent *inside the transaction
 of that save*: a receiver that records work (the search outbox) commits or rolls back with the
 page change itself, so a page can never be unpublished while its index update is lost.
+
+A page whose full text is read in the background (a publication's PDF) says how far that is with
+``text_status()`` -> (TextStatus, a sentence for editors); ``text_status_of`` asks any page.
 """
 
 from __future__ import annotations
@@ -15,6 +18,22 @@ from django.dispatch import Signal
 
 #: Sent with ``page=`` inside the saving transaction when a followed page's live state changed.
 public_state_changed = Signal()
+
+
+class TextStatus:
+    """How far a page's full text is: what the tagger may read, and what editors are told."""
+
+    READY = "ready"  # read (or the page has all its text in fields, like a lecture)
+    PENDING = "pending"  # still being read: tag when it is done
+    UNREADABLE = "unreadable"  # could not be read: only the title and abstract can be used
+    NO_FULL_TEXT = "none"  # there is none (a publication without a PDF)
+
+
+def text_status_of(page: Any) -> tuple[str, str]:
+    """A page's TextStatus and the sentence for editors (pages without text_status() are READY)."""
+    method = getattr(page, "text_status", None)
+    return method() if callable(method) else (TextStatus.READY, "")
+
 
 _STATE_FIELDS = frozenset({"live", "live_revision", "live_revision_id"})
 

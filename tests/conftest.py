@@ -47,6 +47,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
+def _uses_database(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in fixtures or "transactional_db" in fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tagger_model(request, django_db_blocker):
+    """The trained tagger, installed in the test database once per run (None when no test uses the database).
+
+    The base model is trained on the corpus the first time (about a minute) and cached in
+    var/tagger/, keyed by the corpus and the tagger's code; later runs, and tests that empty the
+    database, install it from there in a moment.
+    """
+    if not any(_uses_database(item) for item in request.session.items):
+        return None  # pytest-django creates no test database then: do not touch the real one
+    request.getfixturevalue("django_db_setup")
+    from themes.services.models import active_model
+
+    with django_db_blocker.unblock():
+        return active_model()
+
+
 @pytest.fixture
 def site_root(db):
     """The home page created by the migrations (the root of the public page tree)."""

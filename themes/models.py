@@ -237,3 +237,34 @@ class TagDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.family}:{self.code} on page {self.page_id}"
+
+
+class TaggerModel(models.Model):
+    """A trained tagger: the classifier's weights and the calibration fitted with them.
+
+    ``manage.py train_tagger`` adds one per training run and makes it the active one only when it
+    scores at least as well on the dev split as the model it would replace. Every worker uses the
+    active model, whichever machine it runs on (the weights live here, not on a disk).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=False)
+    version = models.CharField(max_length=16, help_text="A hash of the weights and calibration.")
+    config = models.JSONField(help_text="The classifier architecture the weights belong to.")
+    settings = models.JSONField(default=dict, help_text="The training settings (seed, epochs ...).")
+    calibration = models.JSONField(help_text="Thresholds and decision parameters fitted on the dev split.")
+    weights = models.BinaryField(help_text="The textcat component, compressed.")
+    corpus_fingerprint = models.CharField(max_length=64, blank=True)
+    feedback_examples = models.PositiveIntegerField(default=0, help_text="Editor decisions folded in.")
+    dev_scores = models.JSONField(default=dict, help_text="F1 per family on the dev split when trained.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_tagger_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"tagger {self.version} ({'active' if self.active else 'inactive'}, {self.created_at:%Y-%m-%d %H:%M})"

@@ -15,8 +15,9 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
+from salam.content import text_status_of
 from themes.models import Family, TagDecision, TagSource, TagSuggestion
-from themes.services import FAMILIES, current_tags, decisions_for
+from themes.services import FAMILIES, apply_threshold, current_tags, decisions_for
 
 DECISION_FORM_ID = "themes-tag-decision-form"
 PANEL_ANCHOR = "tag-suggestions"
@@ -111,10 +112,14 @@ class TagSuggestionsPanel(Panel):
             context = super().get_context_data(parent_context)
             page = self.instance
             groups = suggestion_rows(page) if page is not None and page.pk else []
+            status, note = text_status_of(page) if page is not None and page.pk else ("", "")
             context.update(
                 {
                     "page": page,
                     "groups": groups,
+                    "text_status": status,
+                    "text_note": note,
+                    "apply_threshold": apply_threshold(),
                     "has_suggestions": any(group["rows"] for group in groups),
                     "form_id": DECISION_FORM_ID,
                     "anchor": PANEL_ANCHOR,

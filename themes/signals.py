@@ -1,6 +1,7 @@
 """Signal receivers of the tagger, connected in ThemesConfig.ready().
 
-Page text changed (a PDF was read, a transcript was saved) -> tag that page in the background.
+Page text changed (a PDF was read or could not be, a transcript was saved) or a page was published
+-> tag that page in the background.
 The vocabulary changed (a country, theme or objective saved or deleted) -> retag every page, once
 for a burst of edits. The sending apps never import this module.
 """
@@ -9,6 +10,7 @@ import logging
 
 from django.db import transaction
 
+from salam.content import TextStatus, text_status_of
 from themes import services
 from themes.models import Country, GCMObjective, Theme
 
@@ -25,6 +27,21 @@ VOCABULARY_FIELDS: dict[type, tuple[str, ...]] = {
 def tag_page_with_new_text(sender, page, **kwargs) -> None:
     """pdf_text_extracted / transcript_changed: queue tagging of that page."""
     if page is None or page.pk is None:
+        return
+    page_id = page.pk
+    transaction.on_commit(lambda: services.enqueue_tagging(page_id))
+
+
+def tag_published_page(sender, instance, **kwargs) -> None:
+    """page_published: tag a publication or lecture from what it has, unless its full text is still being read.
+
+    A page without a PDF, or whose PDF could not be read, has only its title and abstract; they are
+    tagged now. A page whose PDF is being read is tagged when the reading ends (either signal above).
+    """
+    page = getattr(instance, "specific", instance)
+    if page is None or page.pk is None or not services.is_taggable(page):
+        return
+    if text_status_of(page)[0] == TextStatus.PENDING:
         return
     page_id = page.pk
     transaction.on_commit(lambda: services.enqueue_tagging(page_id))
@@ -64,16 +81,19 @@ def connect() -> None:
     """Connect every receiver; the page apps' signals only if those apps are installed."""
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save, pre_save
+    from wagtail.signals import page_published
 
     for model in VOCABULARY_FIELDS:
         uid = f"themes_vocabulary_{model.__name__}"
         pre_save.connect(remember_vocabulary_before_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(vocabulary_saved, sender=model, dispatch_uid=f"{uid}_post_save")
         post_delete.connect(vocabulary_deleted, sender=model, dispatch_uid=f"{uid}_post_delete")
+    page_published.connect(tag_published_page, dispatch_uid="themes_tag_after_publish")
     if apps.is_installed("publications"):
-        from publications.signals import pdf_text_extracted
+        from publications.signals import pdf_extraction_failed, pdf_text_extracted
 
         pdf_text_extracted.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_pdf_extracted")
+        pdf_extraction_failed.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_pdf_failed")
     if apps.is_installed("lectures"):
         from lectures.signals import transcript_changed
 

@@ -1,8 +1,9 @@
 """Admin views behind the suggestions panel's accept and reject buttons (POST only)."""
 
+import pycountry
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -12,6 +13,7 @@ from themes.exceptions import TaggingError
 from themes.models import TagDecision
 from themes.panels import PANEL_ANCHOR
 
+ADD_COUNTRY = "add-country"
 _OUTCOMES = {
     "published": "The page was republished with it.",
     "draft": "The change is in a new draft of the page; publish it to make it live.",
@@ -34,11 +36,29 @@ def _decide(request: HttpRequest, page_id: int, family: str, code: str, decision
         label = services.resolve_label(family, code, create_country=False)
         name = str(label)
     except TaggingError:
-        name = code
+        label, name = None, code
+    add_country = False
+    if label is None and family == "country" and decision == TagDecision.Decision.ACCEPTED:
+        country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
+        if country is None:
+            raise Http404(f"{code!r} is not an ISO 3166 country code.")
+        if request.POST.get("confirm") != ADD_COUNTRY:
+            # A new country is public (its own page, a search filter): ask before adding it.
+            context = {
+                "page": page,
+                "country": getattr(country, "common_name", None) or country.name,
+                "code": country.alpha_2,
+                "confirm": ADD_COUNTRY,
+                "cancel_url": edit_url,
+            }
+            return render(request, "themes/admin/confirm_new_country.html", context)
+        add_country, name = True, getattr(country, "common_name", None) or country.name
     try:
-        result = services.decide_tag(page_id, family, code, decision, request.user)
+        result = services.decide_tag(page_id, family, code, decision, request.user, add_country=add_country)
     except TaggingError as exc:
         raise Http404(str(exc)) from exc
+    if add_country:
+        messages.info(request, f"{name} was added to the taxonomy's countries; edit it under Countries if needed.")
     if decision == TagDecision.Decision.ACCEPTED:
         text = f"“{name}” accepted: it stays on the page whatever the tagger finds later."
     else:

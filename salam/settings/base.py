@@ -204,9 +204,14 @@ if env("RATELIMIT_IP_META_KEY"):
 
 # Tagger: scores in [0, 1] from which a label is applied / shown to editors as a suggestion; how long
 # a burst of vocabulary edits is collected before every page is retagged.
-TAGGER_APPLY_THRESHOLD = env_float("TAGGER_APPLY_THRESHOLD", 0.35, low=0.0, high=1.0)
-TAGGER_SHOW_THRESHOLD = env_float("TAGGER_SHOW_THRESHOLD", 0.2, low=0.0, high=1.0)
+# The trained tagger's scores are calibrated so that 0.5 is each label's decision boundary.
+TAGGER_APPLY_THRESHOLD = env_float("TAGGER_APPLY_THRESHOLD", 0.5, low=0.0, high=1.0)
+TAGGER_SHOW_THRESHOLD = env_float("TAGGER_SHOW_THRESHOLD", 0.25, low=0.0, high=1.0)
 TAGGER_RETAG_DEBOUNCE_S = env_int("TAGGER_RETAG_DEBOUNCE_S", 60)
+# The labelled corpus the tagger is trained and calibrated on (themes/corpus/GUIDELINES.md).
+TAGGER_CORPUS_DIR = Path(env("TAGGER_CORPUS_DIR", str(BASE_DIR / "themes" / "corpus")))
+# Where the model trained on the corpus alone is cached, so a fresh database installs it in a second.
+TAGGER_CACHE_DIR = Path(env("TAGGER_CACHE_DIR", str(VAR_DIR / "tagger")))
 
 CACHES = {
     "default": {

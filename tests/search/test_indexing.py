@@ -214,8 +214,9 @@ class TestOutage:
         report = indexing.replay_outbox()
         assert report.synced == 1 and report.failed == 1
         assert found("remittances") == [good.pk]
-        row = IndexOutbox.objects.get()
-        assert row.page_id == bad.pk and "corrupt extraction record" in row.last_error
+        rows = list(IndexOutbox.objects.all())  # publishing, then the tagger's republish, each queued the page
+        assert {row.page_id for row in rows} == {bad.pk}
+        assert all("corrupt extraction record" in row.last_error for row in rows)
 
 
 @pytest.mark.usefixtures("search_index")

@@ -16,6 +16,7 @@ from tests.gcm_titles import GCM_TITLES
 from themes import nlp, seed_data
 from themes.evaluation import evaluate
 from themes.nlp import Suggestion, Vocabulary, get_tagger, lemmatize, suggest_tags, synonym_expansions
+from themes.nlp.decisions import BOUNDARY
 from themes.nlp.spacy_pipeline import _CHUNK_CHARS
 from themes.nlp.tagger import _objective_numbers
 
@@ -257,10 +258,10 @@ def test_threshold_and_cap_are_overridable():
 
 @pytest.mark.skipif(bool(os.environ.get("TAGGER_APPLY_THRESHOLD")), reason="the variable overrides the default")
 def test_the_settings_default_threshold_is_the_taggers():
-    # base.py cannot import the tagger (it loads spaCy), so it repeats the number; this keeps them one.
+    # base.py cannot import the tagger (it loads spaCy), so it repeats the calibrated boundary; this keeps them one.
     from salam.settings.base import TAGGER_APPLY_THRESHOLD
 
-    assert TAGGER_APPLY_THRESHOLD == nlp.THRESHOLD
+    assert TAGGER_APPLY_THRESHOLD == BOUNDARY
 
 
 def test_evidence_has_page_numbers_and_passages():
@@ -352,13 +353,20 @@ def test_synonym_expansions(vocabulary):
 # --- the development set (regression test for quality) -------------------------------------------
 
 
-def test_dev_set_meets_targets(vocabulary):
-    lines = [json.loads(line) for line in (DATA / "tagger_dev.jsonl").read_text().splitlines() if line.strip()]
-    assert len(lines) >= 80
-    results = evaluate(lines, vocabulary)
-    assert results["countries"]["f1"] >= 0.95
-    assert results["themes"]["f1"] >= 0.80
-    assert results["gcm_objectives"]["f1"] >= 0.75
+@pytest.mark.django_db
+def test_the_trained_tagger_on_the_independent_sets(vocabulary, tagger_model):
+    """The two sets an earlier session wrote by hand are not in the corpus: a check on text of another hand.
+
+    The figures are deterministic (fixed seed); the floors sit a little under what the model reaches
+    (see the note of the tagging issue) so that a change that makes it clearly worse fails here.
+    """
+    for name, floors in (("tagger_dev", (0.95, 0.78, 0.75)), ("tagger_holdout", (0.95, 0.75, 0.78))):
+        lines = [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+        results = evaluate(lines, vocabulary, model=tagger_model)
+        assert results["countries"]["f1"] >= floors[0], name
+        assert results["themes"]["f1"] >= floors[1], name
+        assert results["gcm_objectives"]["f1"] >= floors[2], name
+        assert results["gcm_objectives"]["precision"] >= 0.80, name
 
 
 def test_holdout_set_is_well_formed(vocabulary):

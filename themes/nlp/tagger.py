@@ -22,7 +22,22 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from themes.nlp.evidence import Evidence, Where, _evidence
+from themes.nlp.classifier import TOPIC_LABEL, TrainedModel, label_of
+from themes.nlp.decisions import (
+    Calibration,
+    LabelParts,
+    LabelScore,
+    combine,
+    country_scores,
+    is_passage,
+    label_parts,
+    passage_score,
+    rank_and_cap,
+    topic_score,
+)
+from themes.nlp.evidence import MAX_EVIDENCE, MAX_PASSAGE_CHARS, Evidence, Where, _evidence, _passage
+from themes.nlp.passages import Segment
+from themes.nlp.passages import segments as cut_segments
 from themes.nlp.patterns import (
     ACRONYM_WEIGHT,
     _country_terms,
@@ -125,6 +140,57 @@ class Suggestion:
         }
 
 
+Mentions = dict[tuple[str, str], list[tuple[int, float, int, int]]]
+
+
+@dataclass
+class Analysis:
+    """A document measured: its passages, the rule matches and explicit references in each, and the
+    classifier's scores for each. Decisions (themes.nlp.decisions) are made on this, so calibration
+    can try many settings without reading the document again."""
+
+    segments: list[Segment]
+    mentions: Mentions = field(default_factory=lambda: defaultdict(list))
+    references: Mentions = field(default_factory=lambda: defaultdict(list))
+    scores: list[dict[str, float]] = field(default_factory=list)
+    _raw: dict[tuple[str, str, float], list[float]] = field(default_factory=dict, repr=False)
+    _parts: dict[tuple[str, str, float, float], LabelParts | None] = field(default_factory=dict, repr=False)
+
+    def parts(self, family: str, code: str, calibration: Calibration) -> LabelParts | None:
+        """The parts of a label's score (None when nothing at all points to it), cached per calibration."""
+        label = label_of("theme" if family == "theme" else "gcm", code)
+        threshold = calibration.threshold(label)
+        key = (family, code, calibration.rule_weight, threshold)
+        if key not in self._parts:
+            raw = self.raw_scores(family, code, calibration)
+            self._parts[key] = label_parts(self.segments, raw, threshold) if max(raw, default=0.0) > 0.0 else None
+        return self._parts[key]
+
+    def raw_scores(self, family: str, code: str, calibration: Calibration) -> list[float]:
+        """Each passage's raw score for one label: classifier and rules mixed, explicit references first."""
+        cache_key = (family, code, calibration.rule_weight)
+        if cache_key not in self._raw:
+            self._raw[cache_key] = self._raw_scores(family, code, calibration)
+        return self._raw[cache_key]
+
+    def _raw_scores(self, family: str, code: str, calibration: Calibration) -> list[float]:
+        key = (family, code)
+        label = label_of("theme" if family == "theme" else "gcm", code)
+        rule_weight = [0.0] * len(self.segments)
+        for index, weight, _s, _e in self.mentions.get(key, ()):
+            rule_weight[index] += weight
+        explicit = {i for i, w, _s, _e in self.references.get(key, ()) if w >= CONTEXT_GCM_WEIGHT}
+        raw = []
+        for index in range(len(self.segments)):
+            rule = 1.0 - math.exp(-rule_weight[index])
+            predicted = self.scores[index].get(label) if index < len(self.scores) else None
+            if predicted is None:  # a label editors added after the model was trained: the rules alone
+                raw.append(max(rule, 0.95) if index in explicit else rule)
+            else:
+                raw.append(passage_score(predicted, rule, index in explicit, calibration))
+        return raw
+
+
 class Tagger:
     """Matchers compiled from one vocabulary; use get_tagger() rather than building one directly."""
 
@@ -200,8 +266,15 @@ class Tagger:
         abstract: str = "",
         threshold: float | None = None,
         max_labels: Mapping[str, int] | None = None,
+        model: TrainedModel | None = None,
     ) -> list[Suggestion]:
-        """Score every label mentioned in the document and return the ones above the threshold."""
+        """Score every label of the document and return the ones from ``threshold`` up.
+
+        With a trained model (the normal case) themes and objectives come from the classifier and
+        the calibrated decisions in themes.nlp.decisions; without one, from the rules alone.
+        """
+        if model is not None:
+            return self._suggest_with_model(pages, title, abstract, model, threshold)
         segments: list[tuple[Where, int | None, str]] = []
         if title and title.strip():
             segments.append(("title", None, title))
@@ -224,6 +297,86 @@ class Tagger:
         self._match_objective_references(segments, mentions)
         _release_if_large()
         return self._score(segments, mentions, body_tokens, threshold, max_labels)
+
+    def _suggest_with_model(
+        self, pages: Sequence[str], title: str, abstract: str, model: TrainedModel, threshold: float | None
+    ) -> list[Suggestion]:
+        analysis = self.analyse(pages, title, abstract, model)
+        return self.decide(analysis, model.calibration, threshold)
+
+    def analyse(self, pages: Sequence[str], title: str, abstract: str, model: TrainedModel) -> Analysis:
+        """Everything measured on a document before any decision: passages, rule matches, classifier scores."""
+        segments = cut_segments(pages, title, abstract)
+        analysis = Analysis(segments=segments)
+        if not segments:
+            return analysis
+        tuples: list[tuple[Where, int | None, str]] = [(s.where, s.page, s.text) for s in segments]
+        with _LOCK:
+            docs = list(self.nlp.pipe([s.text for s in segments], batch_size=_BATCH_SIZE))
+            for index, doc in enumerate(docs):
+                self._match(doc, index, analysis.mentions)
+            analysis.scores = model.classifier.predict_docs(docs)
+        self._match_objective_references(tuples, analysis.references)
+        _release_if_large()
+        return analysis
+
+    def decide(
+        self, analysis: Analysis, calibration: Calibration, threshold: float | None = None, *, evidence: bool = True
+    ) -> list[Suggestion]:
+        """The labels of an analysed document, scored so that the boundary is 0.5, from ``threshold`` up."""
+        segments, mentions, references, scores = (
+            analysis.segments,
+            analysis.mentions,
+            analysis.references,
+            analysis.scores,
+        )
+        if not segments:
+            return []
+        decided: dict[tuple[str, str], LabelScore] = {}
+        countries = {
+            code: [(index, start) for index, _w, start, _e in found]
+            for (family, code), found in mentions.items()
+            if family == "country"
+        }
+        decided.update({("country", code): s for code, s in country_scores(segments, countries, calibration).items()})
+        topic = topic_score(segments, [row.get(TOPIC_LABEL, 1.0) for row in scores], calibration)
+        passage_mode = is_passage(segments)
+        gated = topic < (calibration.passage_gate if passage_mode else calibration.document_gate)
+        for family in ("theme", "gcm_objective"):
+            family_scores: dict[str, LabelScore] = {}
+            for code in self._codes(family):
+                parts = analysis.parts(family, code, calibration)
+                if parts is not None:
+                    family_scores[code] = combine(parts, calibration)
+            capped = rank_and_cap(
+                family_scores,
+                calibration.max_labels.get(family, 3),
+                gated=gated,
+                floor=None if passage_mode or family != "gcm_objective" else calibration.top_floor,
+            )
+            decided.update({(family, code): s for code, s in capped.items()})
+
+        threshold = 0.0 if threshold is None else threshold
+        suggestions: list[Suggestion] = []
+        for family in ("country", "theme", "gcm_objective"):
+            ranked = sorted(
+                ((k[1], v) for k, v in decided.items() if k[0] == family),
+                key=lambda kv: (-kv[1].score, _code_order(kv[0])),
+            )
+            for code, decision in ranked:
+                if decision.score < threshold or decision.score <= 0.0:
+                    continue
+                quoted: list[Evidence] = []
+                if evidence:
+                    found = mentions.get((family, code), []) + references.get((family, code), [])
+                    quoted = _segment_evidence(segments, decision.support, found)
+                suggestions.append(Suggestion(family, code, round(decision.score, 4), quoted))  # type: ignore[arg-type]
+        return suggestions
+
+    def _codes(self, family: str) -> list[str]:
+        if family == "theme":
+            return sorted(t.slug for t in self.vocabulary.themes)
+        return [str(o.number) for o in sorted(self.vocabulary.objectives, key=lambda o: o.number)]
 
     def _match(self, doc: Doc, index: int, mentions: dict[tuple[str, str], list[tuple[int, float, int, int]]]) -> None:
         matches = self.lemma_matcher(doc) + self.orth_matcher(doc)
@@ -322,6 +475,26 @@ class Tagger:
         return suggestions
 
 
+def _segment_evidence(
+    segments: Sequence[Segment], support: Sequence[int], found: Sequence[tuple[int, float, int, int]]
+) -> list[Evidence]:
+    """The supporting passages as quotations, each centred on a rule match in it when there is one."""
+    evidence: list[Evidence] = []
+    for index in support[:MAX_EVIDENCE]:
+        segment = segments[index]
+        spans = [(start, end) for i, _w, start, end in found if i == index]
+        if spans:
+            text = _passage(segment.text, *spans[0])
+        else:
+            text = (
+                segment.text
+                if len(segment.text) <= MAX_PASSAGE_CHARS
+                else segment.text[: MAX_PASSAGE_CHARS - 1] + "\u2026"
+            )
+        evidence.append(Evidence(page=segment.page, text=text, where=segment.where))
+    return evidence
+
+
 def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (0, code)
 
@@ -372,6 +545,11 @@ def suggest_tags(
     vocabulary: Vocabulary | None = None,
     threshold: float | None = None,
     max_labels: Mapping[str, int] | None = None,
+    model: TrainedModel | None = None,
 ) -> list[Suggestion]:
-    """Suggest countries, themes and GCM objectives for a document given as page texts."""
-    return get_tagger(vocabulary).suggest(pages, title, abstract, threshold, max_labels)
+    """Suggest countries, themes and GCM objectives for a document given as page texts.
+
+    ``model`` is the trained classifier with its calibration (themes.services.models.active_model());
+    without it the rules alone score themes and objectives, as before any model was trained.
+    """
+    return get_tagger(vocabulary).suggest(pages, title, abstract, threshold, max_labels, model)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from wagtail.models import Page, get_page_models
 
+from salam.content import text_status_of
 from themes.exceptions import NotTaggable, UnknownFamily, UnknownLabel
 from themes.models import Country, Family, GCMObjective, TagDecision, Theme
 
@@ -144,12 +145,16 @@ class TaggingInput:
     times: list[int] | None = None
     #: True when ``pages`` is full text still under embargo.
     restricted: bool = False
+    #: How far the page's full text is (salam.content.TextStatus) and the sentence for editors.
+    text_status: str = "ready"
+    note: str = ""
 
 
 def tagging_input(page: Page) -> TaggingInput:
     """Title, abstract and body text of a publication or lecture (duck-typed on the contracts)."""
     parts = [getattr(page, "subtitle", "") or "", getattr(page, "abstract", "") or ""]
     result = TaggingInput(title=page.title or "", abstract="\n\n".join(p.strip() for p in parts if p.strip()))
+    result.text_status, result.note = text_status_of(page)
     if hasattr(page, "extraction"):
         extraction = page.extraction
         if extraction is not None and extraction.status == "done":

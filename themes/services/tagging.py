@@ -50,8 +50,9 @@ def show_threshold() -> float:
 
 
 def compute_suggestions(inputs: TaggingInput, vocabulary: Vocabulary | None = None) -> list[Suggestion]:
-    """Run the tagger over a page's texts; keeps labels from the show threshold up."""
+    """Run the tagger (the active trained model) over a page's texts; keeps labels from the show threshold up."""
     from themes.nlp import Vocabulary, suggest_tags
+    from themes.services.models import active_model
 
     return suggest_tags(
         inputs.pages,
@@ -59,6 +60,7 @@ def compute_suggestions(inputs: TaggingInput, vocabulary: Vocabulary | None = No
         abstract=inputs.abstract,
         vocabulary=vocabulary or Vocabulary.from_db(),
         threshold=show_threshold(),
+        model=active_model(),
     )
 
 
@@ -265,12 +267,25 @@ def retag_pages(page_ids: Iterable[int] | None = None, *, dry_run: bool = False)
 # --- Editors' decisions ------------------------------------------------------------------------
 
 
-def decide_tag(page_id: int, family: str, code: str, decision: str, user: AbstractBaseUser | None) -> TaggingResult:
-    """Record an editor's accept or reject and add (as the editor's) or remove the tag accordingly."""
+def decide_tag(
+    page_id: int,
+    family: str,
+    code: str,
+    decision: str,
+    user: AbstractBaseUser | None,
+    *,
+    add_country: bool = False,
+) -> TaggingResult:
+    """Record an editor's accept or reject and add (as the editor's) or remove the tag accordingly.
+
+    Accepting a country that is not in the taxonomy adds it to the taxonomy (a public country page
+    and search filter) only with ``add_country``; otherwise it is refused as UnknownLabel, so the
+    admin can ask the editor first.
+    """
     if decision not in TagDecision.Decision.values:
         raise ValueError(f"Unknown decision {decision!r}")
     spec = family_spec(family)
-    label = resolve_label(family, code, create_country=decision == TagDecision.Decision.ACCEPTED)
+    label = resolve_label(family, code, create_country=add_country and decision == TagDecision.Decision.ACCEPTED)
     key = (spec.family, spec.code_of(label))
     with transaction.atomic():
         page = taggable_page(page_id, lock=True)
