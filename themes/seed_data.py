@@ -24,7 +24,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "AF",
         "name": "Afghanistan",
-        "aliases": ["Islamic Republic of Afghanistan", "Islamic Emirate of Afghanistan"],
+        "aliases": ["Islamic Republic of Afghanistan", "Islamic Emirate of Afghanistan", "افغانستان"],
         "demonyms": ["Afghan"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -32,7 +32,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "BD",
         "name": "Bangladesh",
-        "aliases": ["People's Republic of Bangladesh"],
+        "aliases": ["People's Republic of Bangladesh", "বাংলাদেশ"],
         "demonyms": ["Bangladeshi"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -40,7 +40,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "KH",
         "name": "Cambodia",
-        "aliases": ["Kingdom of Cambodia", "Kampuchea"],
+        "aliases": ["Kingdom of Cambodia", "Kampuchea", "កម្ពុជា"],
         "demonyms": ["Cambodian", "Khmer"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -48,7 +48,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "CN",
         "name": "China",
-        "aliases": ["People's Republic of China", "PRC", "Mainland China"],
+        "aliases": ["People's Republic of China", "PRC", "Mainland China", "中国"],
         "demonyms": ["Chinese"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -56,7 +56,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "IN",
         "name": "India",
-        "aliases": ["Republic of India", "Bharat"],
+        "aliases": ["Republic of India", "Bharat", "भारत"],
         "demonyms": ["Indian"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -72,7 +72,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "NP",
         "name": "Nepal",
-        "aliases": ["Federal Democratic Republic of Nepal"],
+        "aliases": ["Federal Democratic Republic of Nepal", "नेपाल"],
         "demonyms": ["Nepali", "Nepalese"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -80,7 +80,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "PK",
         "name": "Pakistan",
-        "aliases": ["Islamic Republic of Pakistan"],
+        "aliases": ["Islamic Republic of Pakistan", "پاکستان"],
         "demonyms": ["Pakistani"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -96,7 +96,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "LK",
         "name": "Sri Lanka",
-        "aliases": ["Democratic Socialist Republic of Sri Lanka", "Ceylon"],
+        "aliases": ["Democratic Socialist Republic of Sri Lanka", "Ceylon", "ශ්‍රී ලංකාව", "இலங்கை"],
         "demonyms": ["Sri Lankan"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -104,7 +104,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "TH",
         "name": "Thailand",
-        "aliases": ["Kingdom of Thailand"],
+        "aliases": ["Kingdom of Thailand", "ประเทศไทย", "ไทย"],
         "demonyms": ["Thai"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -112,7 +112,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "VN",
         "name": "Viet Nam",
-        "aliases": ["Vietnam", "Socialist Republic of Viet Nam", "Socialist Republic of Vietnam"],
+        "aliases": ["Vietnam", "Socialist Republic of Viet Nam", "Socialist Republic of Vietnam", "Việt Nam"],
         "demonyms": ["Vietnamese"],
         "colombo_process_member": True,
         "main_destination": False,
@@ -121,7 +121,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "SA",
         "name": "Saudi Arabia",
-        "aliases": ["Kingdom of Saudi Arabia", "KSA"],
+        "aliases": ["Kingdom of Saudi Arabia", "KSA", "السعودية", "المملكة العربية السعودية"],
         "demonyms": ["Saudi", "Saudi Arabian"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -129,7 +129,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "AE",
         "name": "United Arab Emirates",
-        "aliases": ["UAE", "U.A.E.", "the Emirates"],
+        "aliases": ["UAE", "U.A.E.", "the Emirates", "الإمارات"],
         "demonyms": ["Emirati"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -137,7 +137,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "QA",
         "name": "Qatar",
-        "aliases": ["State of Qatar"],
+        "aliases": ["State of Qatar", "قطر"],
         "demonyms": ["Qatari"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -145,7 +145,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "KW",
         "name": "Kuwait",
-        "aliases": ["State of Kuwait"],
+        "aliases": ["State of Kuwait", "الكويت"],
         "demonyms": ["Kuwaiti"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -161,7 +161,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "BH",
         "name": "Bahrain",
-        "aliases": ["Kingdom of Bahrain"],
+        "aliases": ["Kingdom of Bahrain", "البحرين"],
         "demonyms": ["Bahraini"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -177,7 +177,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "SG",
         "name": "Singapore",
-        "aliases": ["Republic of Singapore"],
+        "aliases": ["Republic of Singapore", "新加坡"],
         "demonyms": ["Singaporean"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -185,7 +185,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "JP",
         "name": "Japan",
-        "aliases": [],
+        "aliases": ["日本"],
         "demonyms": ["Japanese"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -193,7 +193,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "KR",
         "name": "Republic of Korea",
-        "aliases": ["South Korea", "Korea", "ROK", "Korea, Republic of"],
+        "aliases": ["South Korea", "Korea", "ROK", "Korea, Republic of", "대한민국", "한국", "RoK"],
         "demonyms": ["Korean", "South Korean"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -201,7 +201,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "JO",
         "name": "Jordan",
-        "aliases": ["Hashemite Kingdom of Jordan"],
+        "aliases": ["Hashemite Kingdom of Jordan", "الأردن"],
         "demonyms": ["Jordanian"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -209,7 +209,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "LB",
         "name": "Lebanon",
-        "aliases": ["Lebanese Republic"],
+        "aliases": ["Lebanese Republic", "لبنان"],
         "demonyms": ["Lebanese"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -217,7 +217,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "MV",
         "name": "Maldives",
-        "aliases": ["Republic of Maldives", "Maldive Islands"],
+        "aliases": ["Republic of Maldives", "Maldive Islands", "ދިވެހިރާއްޖެ"],
         "demonyms": ["Maldivian"],
         "colombo_process_member": False,
         "main_destination": True,
@@ -225,7 +225,7 @@ COUNTRIES: list[dict] = [
     {
         "alpha2": "IL",
         "name": "Israel",
-        "aliases": ["State of Israel"],
+        "aliases": ["State of Israel", "ישראל"],
         "demonyms": ["Israeli"],
         "colombo_process_member": False,
         "main_destination": True,

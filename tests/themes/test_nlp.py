@@ -373,3 +373,39 @@ def test_holdout_set_is_well_formed(vocabulary):
     from themes.evaluation import read_gold_file
 
     assert len(read_gold_file(DATA / "tagger_holdout.jsonl", vocabulary)) >= 30
+
+
+# --- countries in the forms real texts use ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KARACHI, 3 May - Recruiters were arrested for selling fake visas.", {"PK"}),
+        ("DOHA \u2013 A dispute committee ordered a contractor to pay arrears.", {"QA"}),
+        ("Colombo, 9 May. The cabinet approved a pension scheme for workers abroad.", {"LK"}),
+        ("MAL\u00c9 \u2013 A member of parliament apologised for his remarks about workers.", {"MV"}),
+        ("Riyadh announced that domestic workers may change employers.", {"SA"}),
+        ("Kathmandu and Dhaka signed the memorandum on Sunday.", {"NP", "BD"}),
+        ("Officials in Kuala Lumpur said the depots would be emptied.", {"MY"}),
+        ("She worked in Doha for six years before she came home.", set()),  # a place, not the state
+        ("The Abu Dhabi Dialogue met in November.", set()),  # a dialogue named after a city
+        ("The KSA and the RoK both require a medical test, as does Burma.", {"SA", "KR", "MM"}),
+        ("Workers in the Emirates and Chinese Taipei send money home.", {"AE", "TW"}),
+        ("Women returning to नेपाल and বাংলাদেশ from ශ්‍රී ලංකාව and پاکستان.", {"NP", "BD", "LK", "PK"}),
+        ("The interpreter spoke Hindi rather than Nepali.", {"IN"} - {"IN"}),  # languages, not countries
+        ("Leaflets were printed in Nepali, Urdu and Tagalog.", set()),
+        ("Brazilian, Moroccan and Uzbek workers were interviewed.", {"BR", "MA", "UZ"}),
+        ("Myanmar women working in Thai seafood factories formed a network.", {"MM", "TH"}),
+        ("The Chinese New Year sale runs until Sunday in Kuwait City.", set()),
+    ],
+)
+def test_countries_in_the_forms_real_texts_use(text, expected):
+    assert codes(suggest_tags([text]), "country") == expected
+
+
+def test_a_grouping_expands_in_search_to_its_member_states():
+    expansions = synonym_expansions()
+    gulf = {"saudi arabia", "qatar", "kuwait", "oman", "bahrain"}
+    assert gulf <= set(expansions["gcc"]) and gulf <= set(expansions["gulf"])
+    assert "gulf" not in expansions.get("qatar", [])  # one way only

@@ -359,8 +359,8 @@ def test_a_saved_transcript_leads_to_tags_with_times_in_the_evidence(site_root, 
         draft.save_revision().publish()
 
     tags = live_tags(page)
-    assert {("country", "PH"), ("country", "KW")} <= set(tags)
-    kuwait = TagSuggestion.objects.get(page=page, family="country", code="KW")
+    assert ("country", "PH") in tags  # named twice in three passages
+    kuwait = TagSuggestion.objects.get(page=page, family="country", code="KW")  # once: a suggestion at least
     assert [item["time"] for item in kuwait.evidence] == [750] and kuwait.evidence[0]["page"] is None
 
 

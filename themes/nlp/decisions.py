@@ -28,7 +28,7 @@ import numpy as np
 from themes.nlp.passages import Segment
 
 BOUNDARY = 0.5
-#: A text this short (one passage, no title or abstract) is judged as a passage, not a document.
+#: A text this short (title and abstract included) is judged as a passage, not a document.
 PASSAGE_WORDS = 200
 #: Below the boundary, an off-topic document's theme and objective scores are scaled by this.
 GATED_FACTOR = 0.4
@@ -83,9 +83,9 @@ def passage_score(model: float, rule: float, explicit: bool, calibration: Calibr
 
 
 def is_passage(segments: Sequence[Segment]) -> bool:
-    """True when the text is one short passage with no title or abstract (judged as a passage)."""
-    body = [s for s in segments if s.where == "body"]
-    return len(segments) == len(body) and sum(s.words for s in body) <= PASSAGE_WORDS
+    """True when the text is judged as one passage: short (title and abstract included) and on one page at most."""
+    pages = {s.page for s in segments if s.where == "body"}
+    return len(pages) <= 1 and sum(s.words for s in segments) <= PASSAGE_WORDS
 
 
 @dataclass
@@ -131,10 +131,13 @@ def label_parts(segments: Sequence[Segment], raw: Sequence[float], threshold: fl
     z = np.where(values < t, BOUNDARY * values / t, BOUNDARY + (1 - BOUNDARY) * (values - t) / (1 - t))
     support = [int(i) for i in np.argsort(-values, kind="stable")[:3] if values[i] >= threshold / 2]
     shape = _shape(segments)
-    if shape.passage:
-        return LabelParts(True, float(z.max()), None, None, support)
     # A head of a few words (a title with no abstract) is too short for the classifier to judge.
     readable = shape.head & (shape.words >= MIN_HEAD_WORDS)
+    if shape.passage:
+        usable = shape.body | readable
+        if not usable.any():
+            return LabelParts(True, 0.0, None, None, [])
+        return LabelParts(True, float(z[usable].max()), None, None, [i for i in support if usable[i]])
     head = float(z[readable].max()) if readable.any() else None
     support = [i for i in support if not shape.head[i] or readable[i]]
     if not shape.body.any() or not shape.body_words:

@@ -56,6 +56,12 @@ EXTRA_COUNTRY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "TL": (("East Timor",), ("Timorese",)),
     "BN": (("Brunei",), ()),
     "HK": (("Hong Kong SAR",), ()),
+    "TW": (("Chinese Taipei",), ("Taiwanese",)),
+    "UZ": ((), ("Uzbek",)),
+    "KG": ((), ("Kyrgyz",)),
+    "TJ": ((), ("Tajik",)),
+    "KZ": ((), ("Kazakh",)),
+    "TM": ((), ("Turkmen",)),
     "MO": (("Macau",), ()),
     "CD": (("Democratic Republic of the Congo", "Democratic Republic of Congo", "DR Congo", "DRC"), ()),
     "CI": (("Ivory Coast",), ()),
@@ -93,6 +99,14 @@ COUNTRY_BLOCKERS: tuple[str, ...] = (
     "Korean Peninsula",
     "Korean War",
     "South China Sea",
+    "Chinese New Year",
+    "Kuwait City",
+    "Mexico City",
+    "Panama City",
+    "Guatemala City",
+    "Gulf of Oman",
+    "Thai Nguyen",
+    "Lao Cai",
 )
 # Country names that are also first names or surnames: checked against their neighbours.
 _NAME_LIKE = frozenset({"jordan", "chad", "georgia", "israel"})
@@ -105,6 +119,7 @@ class _Target:
     code: str
     weight: float
     name_like: bool = False
+    demonym: bool = False
 
 
 def _is_acronym(term: str) -> bool:
@@ -139,6 +154,8 @@ def _country_terms(vocabulary: Vocabulary) -> dict[str, list[_Target]]:
     """Every spelling of every country -> target, taxonomy first, then ISO names and extras."""
     claimed: dict[str, list[_Target]] = {}
     surface: dict[str, str] = {}
+    # Acronyms are matched by their exact spelling, so every spelling of one is kept ("ROK", "RoK").
+    spellings: dict[str, list[str]] = defaultdict(list)
 
     def key(term: str) -> str:
         return " ".join(term.split()).casefold()
@@ -146,11 +163,13 @@ def _country_terms(vocabulary: Vocabulary) -> dict[str, list[_Target]]:
     def add(term: str, target: _Target) -> None:
         k = key(term)
         surface.setdefault(k, term)
+        if term not in spellings[k]:
+            spellings[k].append(term)
         if target not in claimed.setdefault(k, []):
             claimed[k].append(target)
 
     def make(code: str, term: str, weight: float) -> _Target:
-        return _Target("country", code, weight, key(term) in _NAME_LIKE)
+        return _Target("country", code, weight, key(term) in _NAME_LIKE, weight == DEMONYM_WEIGHT)
 
     for c in vocabulary.countries:
         for term in (c.name, *c.aliases):
@@ -167,6 +186,11 @@ def _country_terms(vocabulary: Vocabulary) -> dict[str, list[_Target]]:
             exact = i == 0 and term == record.name
             others[key(term)].setdefault(record.alpha_2, (1.0, exact))
             surface.setdefault(key(term), term)
+    for code, demonym in _iso_demonyms().items():
+        for form in (demonym, _plural(demonym)):
+            if form:
+                others[key(form)].setdefault(code, (DEMONYM_WEIGHT, True))
+                surface.setdefault(key(form), form)
     for code, (names, demonyms) in EXTRA_COUNTRY_TERMS.items():
         for term in names:
             others[key(term)].setdefault(code, (1.0, True))
@@ -186,7 +210,27 @@ def _country_terms(vocabulary: Vocabulary) -> dict[str, list[_Target]]:
             add(surface[k], make(code, surface[k], weight))
     for term in COUNTRY_BLOCKERS:
         add(term, _Target("block", "", 0.0))
-    return {surface[k]: targets for k, targets in claimed.items()}
+    terms: dict[str, list[_Target]] = {}
+    for k, targets in claimed.items():
+        for term in spellings[k] if _is_acronym(surface[k]) else [surface[k]]:
+            terms[term] = targets
+    return terms
+
+
+def _iso_demonyms() -> dict[str, str]:
+    """One demonym per ISO country, from the countryinfo package ("Brazilian", "Moroccan")."""
+    from countryinfo import all_countries
+
+    found: dict[str, str] = {}
+    for country in all_countries():
+        info = country.info()
+        code = (info.get("ISO") or {}).get("alpha2")
+        demonym = info.get("demonym") or ""
+        # Two-word or shared demonyms ("Congolese", "Dominican") are left to the taxonomy and the extras.
+        if code and demonym and " " not in demonym and demonym.istitle():
+            found.setdefault(code, demonym)
+    shared = {d for d in found.values() if list(found.values()).count(d) > 1}
+    return {code: d for code, d in found.items() if d not in shared}
 
 
 _PROB_CACHE: dict[str, float | None] = {}

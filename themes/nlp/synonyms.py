@@ -10,6 +10,17 @@ from themes.nlp.vocabulary import Vocabulary, seed_vocabulary
 
 _EXPANSIONS: dict[str, dict[str, list[str]]] = {}
 
+#: Groupings a query may name instead of countries: each expands to its members' names (one way only,
+#: so a search for "Qatar" does not find every text that says "the Gulf").
+GULF_STATES = ("SA", "AE", "QA", "KW", "OM", "BH")
+REGIONS: dict[str, tuple[str, ...]] = {
+    "GCC": GULF_STATES,
+    "Gulf Cooperation Council": GULF_STATES,
+    "Gulf": GULF_STATES,
+    "Gulf states": GULF_STATES,
+    "Gulf countries": GULF_STATES,
+}
+
 
 def synonym_expansions(vocabulary: Vocabulary | None = None) -> dict[str, list[str]]:
     """Each country or theme term (lemmatised) -> the other terms of its label(s), lemmatised, for query expansion."""
@@ -34,5 +45,11 @@ def synonym_expansions(vocabulary: Vocabulary | None = None) -> dict[str, list[s
         for form in forms:
             siblings = expansions.setdefault(form, [])
             siblings += [other for other in forms if other != form and other not in siblings]
+    names = {c.alpha2: c.name for c in vocabulary.countries}
+    region_terms = list(REGIONS)
+    for term, lemma in zip(region_terms, lemmatize_many(region_terms), strict=True):
+        members = [lemmatize_many([names[code]])[0] for code in REGIONS[term] if code in names]
+        siblings = expansions.setdefault(lemma, [])
+        siblings += [m for m in members if m and m not in siblings]
     _EXPANSIONS[vocabulary.fingerprint] = expansions
     return expansions

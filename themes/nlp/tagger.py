@@ -48,6 +48,7 @@ from themes.nlp.patterns import (
     _Target,
     _word_specificity,
 )
+from themes.nlp.places import capital_mentions, dateline
 from themes.nlp.spacy_pipeline import _BATCH_SIZE, _LOCK, _TAGGERS, _chunks, _release_if_large, pipeline
 from themes.nlp.vocabulary import Vocabulary, seed_vocabulary
 
@@ -163,7 +164,8 @@ class Analysis:
         key = (family, code, calibration.rule_weight, threshold)
         if key not in self._parts:
             raw = self.raw_scores(family, code, calibration)
-            self._parts[key] = label_parts(self.segments, raw, threshold) if max(raw, default=0.0) > 0.0 else None
+            parts = label_parts(self.segments, raw, threshold) if max(raw, default=0.0) > 0.0 else None
+            self._parts[key] = parts if parts is not None and (parts.best or parts.head or parts.coverage) else None
         return self._parts[key]
 
     def raw_scores(self, family: str, code: str, calibration: Calibration) -> list[float]:
@@ -379,6 +381,7 @@ class Tagger:
         return [str(o.number) for o in sorted(self.vocabulary.objectives, key=lambda o: o.number)]
 
     def _match(self, doc: Doc, index: int, mentions: dict[tuple[str, str], list[tuple[int, float, int, int]]]) -> None:
+        self._match_places(doc.text, index, mentions)
         matches = self.lemma_matcher(doc) + self.orth_matcher(doc)
         if not matches:
             return
@@ -406,9 +409,27 @@ class Tagger:
                     mentions[label].append((index, weight, doc[start].idx, last.idx + len(last)))
 
     @staticmethod
+    def _match_places(
+        text: str, index: int, mentions: dict[tuple[str, str], list[tuple[int, float, int, int]]]
+    ) -> None:
+        """A dateline ("DOHA, 3 May -") and capitals speaking for their governments ("Riyadh announced")."""
+        found = list(capital_mentions(text))
+        opening = dateline(text)
+        if opening is not None:
+            found.append(opening)
+        seen: set[tuple[int, int]] = set()
+        for code, start, end in found:
+            if (start, end) not in seen:
+                seen.add((start, end))
+                mentions[("country", code)].append((index, 1.0, start, end))
+
+    @staticmethod
     def _plausible_country(doc: Doc, start: int, end: int, target: _Target) -> bool:
-        """Proper nouns are capitalised; "Jordan" next to a first name or surname is a person."""
-        if not any(tok.text[:1].isupper() for tok in doc[start:end] if not tok.is_stop):
+        """Proper nouns are capitalised; "Jordan" next to a first name or surname is a person; "in Nepali"
+        (a language) is no country."""
+        if not any(_capitalised(tok.text) for tok in doc[start:end] if not tok.is_stop):
+            return False
+        if target.demonym and _is_language(doc, start, end):
             return False
         if not target.name_like or end - start != 1 or doc[start].text.isupper():
             return True  # all-capitals headings say nothing about names
@@ -473,6 +494,63 @@ class Tagger:
                 evidence = _evidence(segments, mentions[(family, code)])
                 suggestions.append(Suggestion(family, code, score, evidence))  # type: ignore[arg-type]
         return suggestions
+
+
+def _capitalised(word: str) -> bool:
+    """True for a capital first letter, and for scripts without case (नेपाल, ශ්‍රී ලංකාව, 日本)."""
+    first = word[:1]
+    return first.isupper() or (first.isalpha() and first == first.lower() == first.upper())
+
+
+#: Words that are only languages: a demonym listed with them is a language too ("in Nepali, Urdu and Tagalog").
+_LANGUAGES = frozenset(
+    [
+        "urdu",
+        "tagalog",
+        "hindi",
+        "bengali",
+        "bangla",
+        "sinhala",
+        "sinhalese",
+        "tamil",
+        "telugu",
+        "malayalam",
+        "punjabi",
+        "pashto",
+        "dari",
+        "farsi",
+        "arabic",
+        "english",
+        "french",
+        "spanish",
+        "portuguese",
+        "russian",
+        "bahasa",
+        "malay",
+        "khmer",
+        "amharic",
+        "swahili",
+    ]
+)
+_LANGUAGE_CUES = frozenset({"in", "into", "speak", "speaks", "spoke", "spoken", "speaking", "language", "languages"})
+_PHRASE_ENDS = frozenset({"and", "or", "by", "through", "only", "rather", "instead", "as", "with", "to", "for"})
+
+
+def _is_language(doc: Doc, start: int, end: int) -> bool:
+    """A demonym used as the name of a language: after "in"/"spoke", before "-language", or among languages."""
+    before = [t.lower_ for t in doc[max(0, start - 6) : start] if not t.is_punct]
+    after = [t.lower_ for t in doc[end : end + 3]]
+    following = doc[end] if end < len(doc) else None
+    # "in Nepali." or "spoke Nepali and Hindi" is the language; "in Nepali villages" the country.
+    ends_phrase = following is None or following.is_punct or following.lower_ in _PHRASE_ENDS
+    if before[-1:] and before[-1] in _LANGUAGE_CUES and ends_phrase:
+        return True
+    if after[:1] in (["-"], ["language"], ["languages"], ["speaker"], ["speakers"]) and (
+        after[:1] != ["-"] or after[1:2] == ["language"]
+    ):
+        return True
+    nearby = {t.lower_ for t in doc[max(0, start - 6) : end + 6]}
+    return bool(nearby & _LANGUAGES)
 
 
 def _segment_evidence(
