@@ -101,10 +101,14 @@ class Corpus:
 
     @property
     def fingerprint(self) -> str:
-        """A hash of the contents (the model records what it was trained on)."""
+        """A hash of the contents (the model records what it was trained on); the same in every process."""
         digest = hashlib.sha256()
         for item in [*self.passages, *self.documents]:
-            digest.update(repr(item).encode())
+            fields = {
+                key: sorted(value) if isinstance(value, frozenset) else value for key, value in vars(item).items()
+            }
+            fields["labels"] = {key: sorted(value) for key, value in vars(item.labels).items()}
+            digest.update(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
         return digest.hexdigest()
 
 

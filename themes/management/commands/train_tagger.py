@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from themes.models import TaggerModel
 from themes.nlp.classifier import TrainingSettings
-from themes.services.models import SCORE_KEYS, NoCorpus, overall, train_and_install
+from themes.services.models import SCORE_KEYS, NoCorpus, install_base_model, overall, train_and_install
 
 
 def _positive_int(value: str) -> int:
@@ -44,6 +44,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_missing"] and TaggerModel.objects.filter(active=True).exists():
             self.stdout.write("A tagger model is installed; nothing to do.")
+            return
+        if options["if_missing"] and options["no_feedback"] and not options["dry_run"]:
+            # The base model: from the file cache when this corpus and code trained it before.
+            try:
+                report = install_base_model()
+            except NoCorpus as exc:
+                raise CommandError(f"The labelled corpus cannot be read: {exc}") from None
+            self.stdout.write(self.style.SUCCESS(f"Model {report.version} {report.reason}."))
             return
         if options["dry_run"] and options["force"]:
             raise CommandError("--dry-run and --force contradict each other.")
