@@ -39,11 +39,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    # Only ever a test database: a run that ends connected to the real one (seen with several
+    # runs sharing one server) must not cut off everybody else's sessions there.
+    if connection.vendor == "postgresql" and connection.settings_dict["NAME"].startswith("test_"):
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND current_database() LIKE 'test\\_%%' "
+                "AND pid <> pg_backend_pid()"
             )
 
 
