@@ -36,6 +36,7 @@ from lectures.models import (
 from lectures.services import Outcome
 from lectures.tokens import FORGET_SALT
 from lectures.transcripts import format_offset, segments_to_vtt
+from salam.public_urls import public_page_url
 from salam.ratelimits import over_limit
 
 logger = logging.getLogger(__name__)
@@ -299,7 +300,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Upcoming public lectures as a calendar to subscribe to (no joining links)."""
     lectures = public_lectures().filter(end__gte=timezone.now()).order_by("start").prefetch_related(SPEAKERS)
-    content = calendar.public_calendar([(lecture, lecture.get_full_url(request)) for lecture in lectures])
+    content = calendar.public_calendar([(lecture, public_page_url(lecture) or "") for lecture in lectures])
     return _ics_response(content, "salam-lectures.ics")
 
 
@@ -315,7 +316,7 @@ def lecture_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """One public lecture as a calendar file (no joining link)."""
     lecture = _public_lecture(pk)
     return _ics_response(
-        calendar.public_calendar([(lecture, lecture.get_full_url(request))], name=lecture.title), f"{lecture.slug}.ics"
+        calendar.public_calendar([(lecture, public_page_url(lecture) or "")], name=lecture.title), f"{lecture.slug}.ics"
     )
 
 
