@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from lectures import calendar
 from lectures.models import LectureAnnouncement, LecturePage, LectureState, Registration, RegistrationStatus
-from lectures.services import format_venue_time, retention_deadline, waiting_position
+from lectures.services import retention_deadline, waiting_position
+from lectures.times import venue_time_text
 from lectures.tokens import CANCEL_SALT, FORGET_SALT, make_token
 from salam.public_urls import public_page_url, public_url
 
@@ -70,7 +71,7 @@ def forget_url(registration: Registration) -> str:
 
 
 def _intro(kind: str, registration: Registration, lecture: LecturePage, extra: dict) -> list[str]:
-    when = format_venue_time(lecture, lecture.start)
+    when = venue_time_text(lecture.start, lecture.timezone)
     if kind == "confirmation":
         return [f"Your seat at “{lecture.title}” on {when} is confirmed.",
                 "The attached invitation adds the lecture to your calendar."]  # fmt: skip
@@ -124,8 +125,7 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
         "lecture": lecture,
         "paragraphs": _intro(kind, registration, lecture, extra),
         "lecture_url": lecture_url(lecture),
-        "when": format_venue_time(lecture, lecture.start),
-        "ends": format_venue_time(lecture, lecture.end),
+        "when": venue_time_text(lecture.start, lecture.timezone, lecture.end),
         "speakers": [link.speaker for link in lecture.lecture_speakers.select_related("speaker")],
         "joining_link": lecture.joining_link if (confirmed and lecture.online and kind in WITH_JOINING_LINK) else "",
         "cancel_url": cancel_url(registration) if not lecture.has_ended(now) else "",
