@@ -129,6 +129,7 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
         "speakers": [link.speaker for link in lecture.lecture_speakers.select_related("speaker")],
         "joining_link": lecture.joining_link if (confirmed and lecture.online and kind in WITH_JOINING_LINK) else "",
         "cancel_url": cancel_url(registration) if not lecture.has_ended(now) else "",
+        "holds_seat": confirmed,
         "forget_url": forget_url(registration),
         "deleted_on": retention_deadline(lecture),
         "show_details": kind not in {"recording", "lecture_cancelled"},

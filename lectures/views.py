@@ -109,6 +109,7 @@ def lecture_page_context(page: LecturePage, request: HttpRequest, *, form: Regis
     left = services.seats_left(page)
     return {
         "registration_form": form or RegistrationForm(),
+        "just_registered": form is None and just_registered(request),
         "registration_problem": problem.message if problem else "",
         "seats_left": left,
         "is_upcoming": not page.has_ended(now),
@@ -126,6 +127,19 @@ def lecture_page_context(page: LecturePage, request: HttpRequest, *, form: Regis
         "abstract_paragraphs": [part.strip() for part in page.abstract.split("\n\n") if part.strip()],
         "related_publications": _related_publications(page),
     }
+
+
+def just_registered(request: HttpRequest) -> str:
+    """The outcome of a registration this visitor has just made (the redirect after it), else "".
+
+    The form is not offered again under the outcome; a reload (the message has been shown) or a
+    shared link with ?registered= shows the form as usual.
+    """
+    outcome = request.GET.get("registered", "")
+    if outcome not in set(Outcome):
+        return ""
+    has_outcome = any(message.level == messages.SUCCESS for message in messages.get_messages(request))
+    return outcome if has_outcome else ""
 
 
 def _related_publications(page: LecturePage) -> list:
