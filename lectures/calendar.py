@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from lectures.models import LecturePage, LectureStatus, Registration
+from lectures.times import venue_time_text
 
 PRODID = "-//SALAM knowledge hub//Lectures//EN"
 STATUS = {
@@ -65,9 +66,10 @@ def _event(lecture: LecturePage, *, uid: str, sequence: int, page_url: str, join
     event.add("location", location)
     event.add("status", STATUS.get(lecture.status, "CONFIRMED"))
     speakers = ", ".join(link.speaker.name for link in lecture.lecture_speakers.all())
-    description = [lecture.abstract.strip()]
+    # Calendar apps show DTSTART in the reader's zone; the description keeps the venue's clock.
+    description = [f"When: {venue_time_text(lecture.start, lecture.timezone, lecture.end)}", lecture.abstract.strip()]
     if speakers:
-        description.insert(0, f"Speakers: {speakers}")
+        description.insert(1, f"Speakers: {speakers}")
     if joining_link:
         description.append(f"Join online: {joining_link}")
     if page_url:

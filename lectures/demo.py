@@ -1,16 +1,23 @@
 """Demo lectures for `manage.py load_demo`: a series, three speakers, two upcoming and two past lectures.
 
 Everything here is fictional. Times are set relative to the day the demo is loaded, so the
-upcoming lectures stay upcoming. Running it again skips what already exists (by slug).
+upcoming lectures stay upcoming. Past lectures have what a real one has afterwards: a recording
+(a generated, silent audio file, or a video on a provider), slides (a generated PDF) and a
+transcript. Running it again skips what already exists (by slug).
 """
 
+import io
 import logging
+import wave
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
 from wagtail.models import Page
+from wagtail.utils.file import hash_filelike
 
 from lectures.models import (
     LectureCountryTag,
@@ -123,7 +130,15 @@ LECTURES = [
         "themes": ["remittances"],
         "gcm": [20],
         "transcript": TRANSCRIPT_REMITTANCES,
-        "recording_url": "https://www.youtube.com/watch?v=SALAMdemo01",
+        # A file on the hub rather than a made-up video id: the player and the transcript's seeking work offline.
+        "recording_seconds": 12 * 60 + 30,
+        "slides": [
+            "Remittances held up during the pandemic",
+            "Formal channels grew as informal carriers could not travel",
+            "Mobile wallets halved the cost of sending money from Qatar and Malaysia",
+            "Women workers less often hold an account in their own name",
+            "Recommendations for central banks and the Colombo Process (GCM objective 20)",
+        ],
     },
     {
         "slug": "skills-recognition-returning-migrants",
@@ -142,6 +157,12 @@ LECTURES = [
         "gcm": [18, 21],
         "transcript": TRANSCRIPT_SKILLS,
         "recording_url": "https://vimeo.com/76979871",
+        "slides": [
+            "Years of work abroad rarely count at home",
+            "Recognition of prior learning and the national qualifications framework",
+            "Mutual recognition in agreements with Malaysia and Japan",
+            "Assessment centres close to the districts workers return to (GCM objectives 18 and 21)",
+        ],
     },
 ]
 
@@ -206,7 +227,12 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
             capacity=data["capacity"],
             transcript=data.get("transcript", ""),
             recording_url=data.get("recording_url", ""),
+            slides=_slides(data) if data.get("slides") else None,
         )
+        if data.get("recording_seconds"):
+            lecture.recording_file.save(
+                f"{data['slug']}.wav", ContentFile(silent_wav(data["recording_seconds"])), save=False
+            )
         for order, name in enumerate(data["speakers"]):
             lecture.lecture_speakers.add(LectureSpeaker(speaker=speakers[name], sort_order=order))
         for code in data["countries"]:
@@ -224,6 +250,58 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
         created.append(lecture)
         _say(stdout, f"Created lecture “{lecture.title}”")
     return created
+
+
+def silent_wav(seconds: int, rate: int = 4000) -> bytes:
+    """A silent mono WAV of `seconds`: small (8-bit, low rate) and playable in every browser."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(b"\x80" * (seconds * rate))  # 8-bit WAV is unsigned: 128 is silence
+    return buffer.getvalue()
+
+
+def slides_pdf(title: str, points: list[str]) -> bytes:
+    """A short slide deck as a PDF: a title slide, then one slide per point."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"Slides: {title}")
+    for number, text in enumerate([title, *points]):
+        pdf.setFont("Helvetica-Bold", 26 if number == 0 else 22)
+        text_object = pdf.beginText(60, height - 120)
+        line = ""
+        for word in text.split():
+            if len(line) + len(word) > 48:
+                text_object.textLine(line)
+                line = ""
+            line = f"{line} {word}".strip()
+        text_object.textLine(line)
+        pdf.drawText(text_object)
+        pdf.setFont("Helvetica", 12)
+        pdf.drawString(60, 40, "SALAM knowledge hub · Labour Mobility Dialogues (demo slides)")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _slides(data: dict):
+    """The lecture's slides as a Wagtail document (reused when the demo is loaded again)."""
+    document_model = get_document_model()
+    title = f"Slides: {data['title']}"
+    existing = document_model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    content = slides_pdf(data["title"], data["slides"])
+    document = document_model(title=title, file_size=len(content), file_hash=hash_filelike(io.BytesIO(content)))
+    document.file.save(f"{data['slug']}-slides.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
 
 
 def _register_demo_participants(lecture: LecturePage, count: int) -> None:

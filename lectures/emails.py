@@ -5,9 +5,7 @@ to delete one's details. Joining links of online lectures go to confirmed regist
 """
 
 import logging
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,8 +13,10 @@ from django.utils import timezone
 
 from lectures import calendar
 from lectures.models import LectureAnnouncement, LecturePage, LectureState, Registration, RegistrationStatus
-from lectures.services import format_venue_time, retention_deadline, waiting_position
+from lectures.services import retention_deadline, waiting_position
+from lectures.times import venue_time_text
 from lectures.tokens import CANCEL_SALT, FORGET_SALT, make_token
+from salam.public_urls import public_page_url, public_url
 
 logger = logging.getLogger(__name__)
 
@@ -53,28 +53,25 @@ FIELD_LABELS = {
 }
 
 
-def site_root(lecture: LecturePage) -> str:
-    """The public address of the site the lecture belongs to (falls back to the admin base URL)."""
-    site = lecture.get_site()
-    return site.root_url if site else settings.WAGTAILADMIN_BASE_URL
-
-
 def lecture_url(lecture: LecturePage) -> str:
-    return lecture.get_full_url() or urljoin(site_root(lecture), lecture.url_path)
+    """The lecture page at the hub's public address (settings.WAGTAILADMIN_BASE_URL)."""
+    return public_page_url(lecture) or public_url("/")
 
 
-def cancel_url(registration: Registration, root: str) -> str:
+def cancel_url(registration: Registration) -> str:
+    """The signed link that cancels this registration."""
     token = make_token(registration.pk, registration.email, salt=CANCEL_SALT)
-    return urljoin(root, reverse("lectures:cancel", args=[token]))
+    return public_url(reverse("lectures:cancel", args=[token]))
 
 
-def forget_url(registration: Registration, root: str) -> str:
+def forget_url(registration: Registration) -> str:
+    """The signed link that deletes this registrant's details."""
     token = make_token(registration.pk, registration.email, salt=FORGET_SALT)
-    return urljoin(root, reverse("lectures:forget", args=[token]))
+    return public_url(reverse("lectures:forget", args=[token]))
 
 
 def _intro(kind: str, registration: Registration, lecture: LecturePage, extra: dict) -> list[str]:
-    when = format_venue_time(lecture, lecture.start)
+    when = venue_time_text(lecture.start, lecture.timezone)
     if kind == "confirmation":
         return [f"Your seat at “{lecture.title}” on {when} is confirmed.",
                 "The attached invitation adds the lecture to your calendar."]  # fmt: skip
@@ -115,7 +112,6 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
     if registration.anonymised_at or registration.status not in ALLOWED_STATUSES[kind]:
         return None
     lecture: LecturePage = registration.lecture
-    root = site_root(lecture)
     now = timezone.now()
     if kind == "waiting":
         extra.setdefault("position", waiting_position(registration))
@@ -129,12 +125,12 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
         "lecture": lecture,
         "paragraphs": _intro(kind, registration, lecture, extra),
         "lecture_url": lecture_url(lecture),
-        "when": format_venue_time(lecture, lecture.start),
-        "ends": format_venue_time(lecture, lecture.end),
+        "when": venue_time_text(lecture.start, lecture.timezone, lecture.end),
         "speakers": [link.speaker for link in lecture.lecture_speakers.select_related("speaker")],
         "joining_link": lecture.joining_link if (confirmed and lecture.online and kind in WITH_JOINING_LINK) else "",
-        "cancel_url": cancel_url(registration, root) if not lecture.has_ended(now) else "",
-        "forget_url": forget_url(registration, root),
+        "cancel_url": cancel_url(registration) if not lecture.has_ended(now) else "",
+        "holds_seat": confirmed,
+        "forget_url": forget_url(registration),
         "deleted_on": retention_deadline(lecture),
         "show_details": kind not in {"recording", "lecture_cancelled"},
     }

@@ -4,6 +4,7 @@ import copy
 
 import pycountry
 from django import forms
+from django.conf import settings
 
 from lectures.models import LectureAnnouncement, LectureSeries, Role
 from lectures.services import RegistrantDetails
@@ -43,6 +44,13 @@ class SharedChoiceField(forms.ChoiceField):
 
     def __deepcopy__(self, memo):
         return forms.Field.__deepcopy__(self, memo)
+
+
+def consent_text(days: int | None = None) -> str:
+    """What a registrant agrees to, with the real retention period (LECTURE_PERSONAL_DATA_RETENTION_DAYS)."""
+    days = settings.LECTURE_PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    when = "after the lecture" if days <= 0 else f"{days} day{'s' if days != 1 else ''} after the lecture"
+    return f"I agree that SALAM stores these details to manage my registration and deletes them {when}."
 
 
 class RegistrationForm(forms.Form):
@@ -86,11 +94,15 @@ class RegistrationForm(forms.Form):
     wants_recording_notice = forms.BooleanField(required=False, label="Email me when the recording is online")
     consent = forms.BooleanField(
         required=True,
-        label="I agree that SALAM stores these details to manage my registration and deletes them after the lecture.",
+        label="",  # set in __init__: it states the retention period configured now
         error_messages={"required": "Please agree to the use of your details; we cannot register you without it."},
     )
     # A field people never see: bots that fill in every input give themselves away.
     website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_text()
 
     def honeypot_filled(self) -> bool:
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())

@@ -30,6 +30,7 @@ from lectures.models import (
     Role,
     normalise_email,
 )
+from lectures.times import venue_time_text
 from lectures.tokens import CANCEL_SALT, FORGET_SALT, email_matches, read_token
 
 logger = logging.getLogger(__name__)
@@ -118,12 +119,6 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
-def format_venue_time(lecture: LecturePage, moment: datetime) -> str:
-    """A moment as the clock reads at the venue, e.g. "3 March 2026, 18:00 (Asia/Dhaka)"."""
-    local = moment.astimezone(lecture.venue_zone)
-    return f"{local.day} {local:%B %Y, %H:%M} ({lecture.timezone})"
-
-
 def registration_problem(lecture: LecturePage, now: datetime | None = None) -> RegistrationError | None:
     """Why registration is not possible right now, or None when it is open."""
     now = now or timezone.now()
@@ -136,9 +131,9 @@ def registration_problem(lecture: LecturePage, now: datetime | None = None) -> R
     if _closed_by_organiser(lecture):
         return RegistrationError("closed_by_organiser")
     if lecture.registration_opens and now < lecture.registration_opens:
-        return RegistrationError("not_open_yet", opens=format_venue_time(lecture, lecture.registration_opens))
+        return RegistrationError("not_open_yet", opens=venue_time_text(lecture.registration_opens, lecture.timezone))
     if lecture.registration_closes and now >= lecture.registration_closes:
-        return RegistrationError("closed", closes=format_venue_time(lecture, lecture.registration_closes))
+        return RegistrationError("closed", closes=venue_time_text(lecture.registration_closes, lecture.timezone))
     return None
 
 

@@ -36,6 +36,7 @@ from lectures.models import (
 from lectures.services import Outcome
 from lectures.tokens import FORGET_SALT
 from lectures.transcripts import format_offset, segments_to_vtt
+from salam.public_urls import public_page_url
 from salam.ratelimits import over_limit
 
 logger = logging.getLogger(__name__)
@@ -108,14 +109,11 @@ def lecture_page_context(page: LecturePage, request: HttpRequest, *, form: Regis
     left = services.seats_left(page)
     return {
         "registration_form": form or RegistrationForm(),
+        "just_registered": form is None and just_registered(request),
         "registration_problem": problem.message if problem else "",
         "seats_left": left,
         "is_upcoming": not page.has_ended(now),
         "speakers": [link.speaker for link in page.lecture_speakers.select_related("speaker", "speaker__photo")],
-        "venue_start": services.format_venue_time(page, page.start),
-        "venue_end_time": f"{page.local_end:%H:%M}",
-        "same_day": page.local_start.date() == page.local_end.date(),
-        "venue_end": services.format_venue_time(page, page.end),
         "recording_media": page.recording_media,
         "media_url": media_url,
         "external_video": video,
@@ -129,6 +127,19 @@ def lecture_page_context(page: LecturePage, request: HttpRequest, *, form: Regis
         "abstract_paragraphs": [part.strip() for part in page.abstract.split("\n\n") if part.strip()],
         "related_publications": _related_publications(page),
     }
+
+
+def just_registered(request: HttpRequest) -> str:
+    """The outcome of a registration this visitor has just made (the redirect after it), else "".
+
+    The form is not offered again under the outcome; a reload (the message has been shown) or a
+    shared link with ?registered= shows the form as usual.
+    """
+    outcome = request.GET.get("registered", "")
+    if outcome not in set(Outcome):
+        return ""
+    has_outcome = any(message.level == messages.SUCCESS for message in messages.get_messages(request))
+    return outcome if has_outcome else ""
 
 
 def _related_publications(page: LecturePage) -> list:
@@ -299,7 +310,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Upcoming public lectures as a calendar to subscribe to (no joining links)."""
     lectures = public_lectures().filter(end__gte=timezone.now()).order_by("start").prefetch_related(SPEAKERS)
-    content = calendar.public_calendar([(lecture, lecture.get_full_url(request)) for lecture in lectures])
+    content = calendar.public_calendar([(lecture, public_page_url(lecture) or "") for lecture in lectures])
     return _ics_response(content, "salam-lectures.ics")
 
 
@@ -315,7 +326,7 @@ def lecture_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """One public lecture as a calendar file (no joining link)."""
     lecture = _public_lecture(pk)
     return _ics_response(
-        calendar.public_calendar([(lecture, lecture.get_full_url(request))], name=lecture.title), f"{lecture.slug}.ics"
+        calendar.public_calendar([(lecture, public_page_url(lecture) or "")], name=lecture.title), f"{lecture.slug}.ics"
     )
 
 

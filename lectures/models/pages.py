@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from lectures.admin_forms import LecturePageForm
 from lectures.recordings import MEDIA_EXTENSIONS, ExternalVideo, media_kind, parse_external_video
+from lectures.times import venue_zone
 from lectures.transcripts import TranscriptFormatError, parse_transcript
 from salam.content import FollowedPage
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
@@ -256,10 +257,7 @@ class LecturePage(FollowedPage, Page):
 
     @property
     def venue_zone(self) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return venue_zone(self.timezone)
 
     @property
     def local_start(self) -> datetime:

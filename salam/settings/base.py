@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from salam.settings.env import env, env_bool, env_float, env_int, env_list, env_rate
+from salam.settings.env import env, env_base_url, env_bool, env_float, env_int, env_list, env_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("SALAM_VAR_DIR", str(BASE_DIR / "var")))
@@ -168,7 +168,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TAS
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SALAM knowledge hub"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# The one public address of the hub: every absolute link built without a request (emails, calendar
+# invitations, Wagtail's notifications) starts with it, whatever the Wagtail Site record says.
+WAGTAILADMIN_BASE_URL = env_base_url("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "ppt", "pptx", "odp", "key", "doc", "docx", "odt", "txt", "vtt", "srt"]
 # Uploads named .pdf must really be PDFs within PDF_MAX_UPLOAD_MB (publications/forms.py).

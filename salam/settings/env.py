@@ -2,6 +2,7 @@
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -69,3 +70,27 @@ def env_rate(name: str, default: str | None) -> str | None:
     if not RATE.fullmatch(raw):
         raise ImproperlyConfigured(f"{name} must look like 30/h (a count per s, m, h or d) or be off, not {raw!r}.")
     return raw
+
+
+def env_base_url(name: str, default: str) -> str:
+    """Read a site's base URL (scheme, host and optional port, no path); returned without a trailing slash."""
+    raw = (os.environ.get(name) or default).strip()
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - reading it checks that the port is a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address with http:// or https://, a host and an optional port, "
+            f"e.g. https://hub.example.org or http://127.0.0.1:8000, not {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"

@@ -2,10 +2,14 @@
 
 from salam.settings.base import *  # noqa: F403
 from salam.settings.base import require
-from salam.settings.env import env, env_bool, env_int
+from salam.settings.env import env, env_base_url, env_bool, env_int
 
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY", env("SECRET_KEY"))
+# Emails and calendar invitations link to this address: a forgotten one would send every reader to localhost.
+WAGTAILADMIN_BASE_URL = env_base_url(
+    "WAGTAILADMIN_BASE_URL", require("WAGTAILADMIN_BASE_URL", env("WAGTAILADMIN_BASE_URL"))
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -56,3 +56,51 @@ def test_transcript_timestamp_seeks_the_player(live_server, browser_page, site_r
     assert player.get_attribute("data-last-seek") == "12"
     assert browser_page.url == url_before  # the script seeks instead of following the link
     assert browser_page.evaluate("document.getElementById('lecture-player').currentTime") == 12
+
+
+def test_times_show_the_venue_clock_and_the_visitors_own(live_server, browser, site_root):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.factories.lectures import lecture_index
+
+    dhaka = ZoneInfo("Asia/Dhaka")
+    day = (timezone.now() + timedelta(days=10)).astimezone(dhaka).date()
+    start = datetime(day.year, day.month, day.day, 16, 0, tzinfo=dhaka)
+    lecture = make_lecture(title="Recruitment fees", timezone="Asia/Dhaka", start=start, end=start + timedelta(hours=1))
+    berlin = start.astimezone(ZoneInfo("Europe/Berlin"))
+    pages = {"home": "/", "list": lecture_index().url, "lecture": lecture.url}
+
+    german = browser.new_context(timezone_id="Europe/Berlin", locale="de-DE")
+    for name, path in pages.items():
+        for width, height in ((1280, 900), (390, 844)):
+            page = german.new_page()
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{live_server.url}{path}")
+            when = page.locator("[data-venue-time]").first
+            text = when.inner_text()
+            assert "16:00" in text and "Dhaka time" in text, (name, text)
+            local = when.locator(".local-time")
+            assert local.is_visible(), name
+            # The visitor's clock (Berlin) in their locale's format: German weekday, 24-hour clock, MEZ/MESZ.
+            assert f"{berlin:%H:%M}" in local.inner_text() and "MEZ" in local.inner_text(), local.inner_text()
+            assert local.locator("time").get_attribute("datetime").endswith("Z")
+            # On a line of its own, not run on after the venue's zone.
+            assert local.bounding_box()["x"] <= when.bounding_box()["x"] + 1, name
+            page.screenshot(path=f"/tmp/issue12-times-{name}-{width}.png", full_page=True)
+            page.close()
+    german.close()
+
+    at_the_venue = browser.new_context(timezone_id="Asia/Dhaka", locale="en-GB")
+    page = at_the_venue.new_page()
+    page.goto(f"{live_server.url}{lecture.url}")
+    assert "16:00" in page.locator(".facts").inner_text()
+    assert not page.locator(".local-time").first.is_visible()  # nothing to add when the clocks agree
+    at_the_venue.close()
+
+    without_script = browser.new_context(timezone_id="Europe/Berlin", java_script_enabled=False)
+    page = without_script.new_page()
+    page.goto(f"{live_server.url}{lecture.url}")
+    assert "16:00 to 17:00 Dhaka time" in page.locator(".facts").inner_text()
+    assert not page.locator(".local-time").first.is_visible()
+    without_script.close()

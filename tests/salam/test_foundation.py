@@ -163,7 +163,8 @@ class TestEnsureAdmin:
 
 class TestSettings:
     def _run(self, env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-        env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+        own = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "WAGTAILADMIN_BASE_URL"}
+        env = {k: v for k, v in os.environ.items() if k not in own}
         env.update(env_overrides)
         return subprocess.run(
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -180,6 +181,7 @@ class TestSettings:
                 "DJANGO_SETTINGS_MODULE": "salam.settings.production",
                 "SECRET_KEY": "k3y-" + "x9Q!z" * 12,
                 "ALLOWED_HOSTS": "hub.example.org",
+                "WAGTAILADMIN_BASE_URL": "https://hub.example.org",
                 "DATABASE_URL": "sqlite:////tmp/salam-deploy-check.sqlite3",
             },
             "check",
@@ -244,3 +246,50 @@ def test_elasticsearch_fixture_talks_to_the_real_server(es_client, settings):
     assert [h["_id"] for h in hits] == ["1"]
     nodes = es_client.nodes.info()["nodes"]
     assert all(n["version"].startswith("8.19.") for n in nodes.values())
+
+
+class TestPublicAddress:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("", "http://localhost:8000"),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+            (" https://hub.example.org/ ", "https://hub.example.org"),
+        ],
+    )
+    def test_the_base_url_is_read_without_a_trailing_slash(self, monkeypatch, value, expected):
+        from salam.settings.env import env_base_url
+
+        monkeypatch.setenv("WAGTAILADMIN_BASE_URL", value)
+        assert env_base_url("WAGTAILADMIN_BASE_URL", "http://localhost:8000") == expected
+
+    @pytest.mark.parametrize(
+        "value", ["127.0.0.1:8000", "hub.example.org", "ftp://hub.example.org", "https://", "http://h:port",
+                  "https://hub.example.org/salam", "https://hub.example.org/?a=1", "https://user@hub.example.org"],
+    )  # fmt: skip
+    def test_a_bad_base_url_is_a_clear_error(self, monkeypatch, value):
+        from salam.settings.env import env_base_url
+
+        monkeypatch.setenv("WAGTAILADMIN_BASE_URL", value)
+        with pytest.raises(ImproperlyConfigured, match="WAGTAILADMIN_BASE_URL must be the site's address"):
+            env_base_url("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+
+    def test_production_refuses_to_start_without_it(self):
+        result = TestSettings()._run(
+            {"DJANGO_SETTINGS_MODULE": "salam.settings.production", "SECRET_KEY": "k3y-" + "x9Q!z" * 12}, "check"
+        )
+        assert result.returncode != 0
+        assert "WAGTAILADMIN_BASE_URL must be set" in result.stderr
+
+    @pytest.mark.django_db
+    def test_page_links_use_it_and_not_the_site_record(self, settings, site_root):
+        from wagtail.models import Site
+
+        from salam.public_urls import public_page_url, public_url
+
+        settings.WAGTAILADMIN_BASE_URL = "https://hub.example.org"
+        assert Site.objects.get().root_url == "http://localhost"  # what the migrations leave
+        assert public_page_url(site_root) == "https://hub.example.org/"
+        assert public_url("/lectures/") == "https://hub.example.org/lectures/"
+        with pytest.raises(ValueError, match="starting with '/'"):
+            public_url("lectures/")

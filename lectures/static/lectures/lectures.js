@@ -1,26 +1,7 @@
-/* Lectures: progressive enhancement only. Without this script the page shows venue times and the
-   transcript's timestamps are plain links (#t= on the media file, or the provider's own link). */
+/* Lectures: progressive enhancement only. Without this script the transcript's timestamps are plain
+   links (#t= on the media file, or the provider's own link). Visitors' own times: local_times.js. */
 (function () {
   "use strict";
-
-  // Show each lecture time in the visitor's own zone too, when it differs from the venue's.
-  function showLocalTimes() {
-    var visitorZone;
-    try { visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-    document.querySelectorAll("time[data-local-time]").forEach(function (el) {
-      var when = new Date(el.getAttribute("datetime"));
-      if (isNaN(when.getTime()) || !visitorZone || visitorZone === el.dataset.venueZone) return;
-      if (el.nextElementSibling && el.nextElementSibling.classList.contains("local-time")) return;
-      var text = new Intl.DateTimeFormat(undefined, {
-        weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-      }).format(when);
-      var span = document.createElement("span");
-      span.className = "local-time";
-      span.textContent = " Your time: " + text;
-      var after = el.nextElementSibling && el.nextElementSibling.classList.contains("meta") ? el.nextElementSibling : el;
-      after.insertAdjacentElement("afterend", span);
-    });
-  }
 
   // Transcript timestamps seek the player instead of leaving the page.
   function enableSeeking() {
@@ -58,6 +39,6 @@
     if (summary) summary.focus();
   }
 
-  function init() { showLocalTimes(); enableSeeking(); focusErrors(); }
+  function init() { enableSeeking(); focusErrors(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
