@@ -1,6 +1,6 @@
 # SALAM knowledge hub: one entry point for running, testing and benchmarking.
 #   make run    set up everything and run the hub with demo content (embedded defaults)
-#   make test   set up everything and run the whole test suite (real Elasticsearch, PostgreSQL)
+#   make test   set up everything and run the whole test suite (real Elasticsearch, PostgreSQL, axe-core)
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= salam.settings.dev
 
-.PHONY: run test venv system-packages services worker stop lint check bench clean
+.PHONY: run test venv node-packages system-packages services worker stop lint check bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# axe-core for the accessibility test, at the version package-lock.json pins; redone only when that changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-packages: system-packages node_modules/.installed
 
 system-packages:
 	@scripts/system-packages
@@ -43,7 +50,7 @@ stop:
 	-@scripts/elasticsearch stop
 
 # The whole suite on PostgreSQL (as in CI) with the real Elasticsearch and headless Chromium.
-test: venv services
+test: venv services node-packages
 	@export DATABASE_URL=$${DATABASE_URL:-$$(scripts/postgres start)}; \
 	export DJANGO_SETTINGS_MODULE=salam.settings.test; \
 	set -e; \
@@ -63,4 +70,4 @@ bench: venv services
 	$(PY) bench/register.py
 
 clean:
-	rm -rf $(VENV) var/test-media
+	rm -rf $(VENV) var/test-media node_modules

@@ -39,7 +39,10 @@ class LocalSwagger(DocsBase):
     """Swagger UI with its JavaScript and CSS served by this site."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
-        config = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
+        # No deep links: Swagger UI puts them as links inside each operation's toggle button, and
+        # a link inside a button is unreachable for many keyboard and screen-reader users (axe
+        # nested-interactive).
+        config = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": False}
         return render(request, "search/api_docs.html", {"api": api, "swagger_settings": config})
 
 
