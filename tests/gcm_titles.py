@@ -1,6 +1,6 @@
 """The 23 objectives of the Global Compact for Migration, as the UN text words them.
 
-Typed from the compact (A/RES/73/195), not copied from themes/seed_data.py, so the tests that
+Typed from the compact (A/RES/73/195), not copied from themes/data/gcm_objectives.json, so the tests that
 compare the two catch a typo on either side.
 """
 

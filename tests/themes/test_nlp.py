@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.gcm_titles import GCM_TITLES
-from themes import nlp, seed_data
+from themes import data as seed
+from themes import nlp
 from themes.evaluation import evaluate
 from themes.nlp import Suggestion, Vocabulary, get_tagger, lemmatize, suggest_tags, synonym_expansions
 from themes.nlp.decisions import BOUNDARY
@@ -48,18 +49,18 @@ def objectives(text: str) -> set[str]:
 
 
 def test_seed_data_has_the_agreed_taxonomy():
-    assert len(seed_data.COUNTRIES) == 26
-    assert sum(c["colombo_process_member"] for c in seed_data.COUNTRIES) == 12
-    assert sum(c["main_destination"] for c in seed_data.COUNTRIES) == 14
-    assert {c["alpha2"]: c["name"] for c in seed_data.COUNTRIES}["VN"] == "Viet Nam"
-    assert [t["slug"] for t in seed_data.THEMES] == [
+    assert len(seed.countries()) == 26
+    assert sum(c["colombo_process_member"] for c in seed.countries()) == 12
+    assert sum(c["main_destination"] for c in seed.countries()) == 14
+    assert {c["alpha2"]: c["name"] for c in seed.countries()}["VN"] == "Viet Nam"
+    assert [t["slug"] for t in seed.themes()] == [
         "pre-departure-orientation", "skills-recognition", "fair-recruitment", "remittances",
         "labour-market-analysis", "return-reintegration", "social-protection", "gender-equality",
         "gender-based-violence", "bilateral-agreements", "access-to-justice", "migration-data",
         "consular-support", "crisis-response", "migration-governance",
     ]  # fmt: skip
-    assert {o["number"]: o["title"] for o in seed_data.GCM_OBJECTIVES} == GCM_TITLES
-    for row in [*seed_data.THEMES, *seed_data.GCM_OBJECTIVES]:
+    assert {o["number"]: o["title"] for o in seed.gcm_objectives()} == GCM_TITLES
+    for row in [*seed.themes(), *seed.gcm_objectives()]:
         assert row["description"] and row["keywords"]
         assert len(row["keywords"]) == len(set(row["keywords"])), row
 

@@ -3,15 +3,15 @@
 import pycountry
 from django.db import migrations
 
+from themes import data
+
 
 def seed(apps, schema_editor):
-    from themes import seed_data
-
     Country = apps.get_model("themes", "Country")
     Theme = apps.get_model("themes", "Theme")
     GCMObjective = apps.get_model("themes", "GCMObjective")
 
-    for row in seed_data.COUNTRIES:
+    for row in data.countries():
         record = pycountry.countries.get(alpha_2=row["alpha2"])
         Country.objects.update_or_create(
             alpha2=row["alpha2"],
@@ -25,12 +25,12 @@ def seed(apps, schema_editor):
                 "main_destination": row.get("main_destination", False),
             },
         )
-    for row in seed_data.THEMES:
+    for row in data.themes():
         Theme.objects.update_or_create(
             slug=row["slug"],
             defaults={"name": row["name"], "description": row["description"], "keywords": "\n".join(row["keywords"])},
         )
-    for row in seed_data.GCM_OBJECTIVES:
+    for row in data.gcm_objectives():
         GCMObjective.objects.update_or_create(
             number=row["number"],
             defaults={

@@ -6,12 +6,12 @@ own aliases are kept.
 
 from django.db import migrations
 
+from themes import data
+
 
 def add_aliases(apps, schema_editor):
-    from themes import seed_data
-
     Country = apps.get_model("themes", "Country")
-    for row in seed_data.COUNTRIES:
+    for row in data.countries():
         country = Country.objects.filter(alpha2=row["alpha2"]).first()
         if country is None:
             continue

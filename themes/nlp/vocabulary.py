@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
+from themes import data as seed
+
 
 @dataclass(frozen=True)
 class CountryTerms:
@@ -58,9 +60,7 @@ class Vocabulary:
 
     @classmethod
     def from_seed(cls) -> Vocabulary:
-        """The starting vocabulary in themes.seed_data (no database needed)."""
-        from themes import seed_data
-
+        """The starting vocabulary in the seed data files, themes/data/ (no database needed)."""
         return cls(
             countries=tuple(
                 CountryTerms(
@@ -71,12 +71,12 @@ class Vocabulary:
                     colombo_process_member=bool(c.get("colombo_process_member")),
                     main_destination=bool(c.get("main_destination")),
                 )
-                for c in seed_data.COUNTRIES
+                for c in seed.countries()
             ),
-            themes=tuple(ThemeTerms(t["slug"], t["name"], _terms(t.get("keywords", ()))) for t in seed_data.THEMES),
+            themes=tuple(ThemeTerms(t["slug"], t["name"], _terms(t.get("keywords", ()))) for t in seed.themes()),
             objectives=tuple(
                 ObjectiveTerms(int(o["number"]), o["title"], _terms(o.get("keywords", ())))
-                for o in seed_data.GCM_OBJECTIVES
+                for o in seed.gcm_objectives()
             ),
         )
 
