@@ -124,7 +124,9 @@ def export_bibtex(request: HttpRequest) -> HttpResponse:
     for page_id in ids:  # in the order of the results
         page = pages.get(page_id)
         if page is not None:
-            entries.append(to_bibtex(page, CitationLinks(page_url=page.get_full_url(request) or "")))
+            # On the host the visitor used (as the cite endpoints do), not the Wagtail Site's hostname.
+            url = page.get_url(request)
+            entries.append(to_bibtex(page, CitationLinks(page_url=request.build_absolute_uri(url) if url else "")))
     response = HttpResponse("\n".join(entries), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="salam-search-results.bib"'
     return response

@@ -151,6 +151,9 @@ class TestSearchPage:
         body = response.content.decode()
         assert body.count("@techreport{") == 2  # the fees paper and the embargoed brief; not the lecture
         assert "Recruitment fees paid by Nepali workers" in body and "Private" not in body
+        # Absolute links on the host the visitor used, not the Wagtail Site's ("http://localhost/").
+        assert f"url = {{http://testserver{pages['fees'].url}}}" in body
+        assert "localhost" not in body
 
 
 class TestEvidenceMap:
