@@ -87,6 +87,11 @@ class ParsedQuery:
         """The positive words and phrases as typed, without operators (for "did you mean")."""
         return " ".join(term.text for term in self.positive_terms if not term.expanded)
 
+    @property
+    def excluded_text(self) -> str:
+        """The exclusions in query syntax (``-word -"a phrase"``), to carry over into a respelling."""
+        return " ".join(f'-"{term.text}"' if term.is_phrase else f"-{term.text}" for term in self.excluded)
+
 
 def clean_query(raw: str | None, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Drop control and format characters, collapse white space and cut over-long input."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
 from search.exceptions import SearchError, SearchRejected
-from search.faceted import FACET_TITLES, run_search
+from search.faceted import FACET_TITLES, run_search, search_or_correct
 from search.params import FACETS, SORTS, SearchParams, parse_params
 from search.taxonomy import get_taxonomy
 
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 # How many values a facet shows before the rest fold away under "More".
 FACET_VISIBLE = 8
 EXPORT_LIMIT = 500
+# The examples under the search box: each must find something on the demo content (a test checks).
+EXAMPLES = ("recruitment fees Nepal", '"pre-departure orientation" -Nepal', "remittances OR reintegration")
 
 
 def unavailable(request: HttpRequest, error: SearchError, *, what: str = "Search") -> HttpResponse:
@@ -37,7 +40,8 @@ def _active_filters(params: SearchParams) -> list[dict]:
     taxonomy = get_taxonomy()
     active = []
     for facet in FACETS:
-        for value in params.filters.get(facet, ()):
+        values = params.filters.get(facet, ())
+        for value in values:
             active.append(
                 {
                     "facet": FACET_TITLES[facet],
@@ -65,11 +69,13 @@ def _page_links(params: SearchParams, pages: int) -> list[dict]:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search with facets; every bit of state is in the query string, unknown values are ignored."""
-    params = parse_params(request.GET, strict=False)
+    typed = parse_params(request.GET, strict=False)
+    verbatim = request.GET.get("verbatim") == "1"
     try:
-        results = run_search(params)
+        results = search_or_correct(typed, verbatim=verbatim)
     except SearchError as error:
         return unavailable(request, error)
+    params = results.params  # the respelling's, when a typo was corrected
     facets = [
         {
             "name": name,
@@ -96,6 +102,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "suggestion_query": SearchParams(q=results.suggestion, filters=params.filters).query_string()
         if results.suggestion
         else "",
+        "verbatim_query": urlencode([*typed.pairs(), ("verbatim", "1")]) if results.corrected_from else "",
+        "examples": [(example, urlencode({"q": example})) for example in EXAMPLES],
     }
     return render(request, "search/search_page.html", context)
 

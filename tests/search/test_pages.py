@@ -125,9 +125,22 @@ class TestSearchPage:
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
 
-    def test_did_you_mean(self, client, pages):
-        html = client.get("/search/", {"q": "recruitmnt"}).content.decode()
-        assert 'Did you mean <a href="?q=recruitment">recruitment</a>?' in html
+    def test_a_clear_typo_shows_the_corrected_results(self, client, pages):
+        html = client.get("/search/", {"q": "recrutment fess", "country": "NP"}).content.decode()
+        assert "Showing results for <strong>recruitment fees</strong>." in html
+        assert "<mark>Recruitment</mark> <mark>fees</mark> paid by Nepali workers</a>" in html
+        assert 'value="recruitment fees"' in html  # the search box holds what was searched
+        # "Search instead for" what was typed, under the same filters.
+        instead = '<a href="?q=recrutment+fess&amp;country=NP&amp;verbatim=1">recrutment fess</a>'
+        assert f"Search instead for {instead}" in html
+        verbatim = client.get("/search/", {"q": "recrutment fess", "country": "NP", "verbatim": "1"}).content.decode()
+        assert 'class="result"' not in verbatim and "Showing results for" not in verbatim
+        assert 'Did you mean <a href="?q=recruitment+fees&amp;country=NP">recruitment fees</a>?' in verbatim
+
+    def test_did_you_mean_keeps_the_exclusions(self, client, pages):
+        html = client.get("/search/", {"q": "recrutment fess -Bangladesh"}).content.decode()
+        assert "Showing results for <strong>recruitment fees -Bangladesh</strong>." in html
+        assert "Remittances in Bangladesh" not in html
 
     def test_pagination_and_sorting(self, client, pages):
         html = client.get("/search/", {"page_size": "2", "sort": "newest"}).content.decode()
