@@ -47,6 +47,15 @@ FACET_TITLES = {
     "year": "Year",
     "language": "Language",
 }
+# "8 more GCM objectives": the plural of each facet's title, in a sentence.
+FACET_PLURALS = {
+    "country": "countries",
+    "theme": "themes",
+    "gcm": "GCM objectives",
+    "type": "types",
+    "year": "years",
+    "language": "languages",
+}
 
 
 def filter_values_of(values) -> list[str]:

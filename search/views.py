@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
 from search.exceptions import SearchError, SearchRejected
-from search.faceted import FACET_TITLES, run_search, search_or_correct
+from search.faceted import FACET_PLURALS, FACET_TITLES, run_search, search_or_correct
 from search.params import FACETS, SORTS, SearchParams, parse_params
-from search.taxonomy import get_taxonomy
+from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,13 @@ def _active_filters(params: SearchParams) -> list[dict]:
     active = []
     for facet in FACETS:
         values = params.filters.get(facet, ())
+        if facet == "type" and len(values) > 1 and set(values) == set(PUBLICATION_TYPES):
+            # Every publication type (as an evidence-map cell asks for) is one choice: publications.
+            remove = replace(params, filters={**params.filters, "type": ()}, page=1)
+            active.append(
+                {"facet": FACET_TITLES[facet], "label": "Publications", "remove_query": remove.query_string()}
+            )
+            continue
         for value in values:
             active.append(
                 {
@@ -82,6 +89,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "title": FACET_TITLES[name],
             "values": results.facets.get(name, []),
             "visible": FACET_VISIBLE,
+            "plural": FACET_PLURALS[name],
             "has_selected_hidden": any(fv.selected for fv in results.facets.get(name, [])[FACET_VISIBLE:]),
         }
         for name in FACETS

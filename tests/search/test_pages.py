@@ -69,7 +69,9 @@ class TestSearchPage:
         assert response.status_code == 200
         html = response.content.decode()
         assert "<mark>Recruitment</mark> <mark>fees</mark> paid by Nepali workers</a>" in html
-        assert "page 2:</span> …Most migrant workers paid <mark>recruitment</mark> <mark>fees</mark>" in html
+        assert "</a>:</span> …Most migrant workers paid <mark>recruitment</mark> <mark>fees</mark>" in html
+        # "page 2" opens the PDF at that page.
+        assert f'<a href="/publications/{pages["fees"].pk}/pdf#page=2">page 2<' in html
         assert 'name="country" value="NP"' in html and 'Nepal <span class="facet__count">(2' in html
         assert "Anjali Sharma" in html
         assert f'href="/publications/{pages["fees"].pk}/cite.bib"' in html
@@ -167,6 +169,29 @@ class TestSearchPage:
         # Absolute links on the host the visitor used, not the Wagtail Site's ("http://localhost/").
         assert f"url = {{http://testserver{pages['fees'].url}}}" in body
         assert "localhost" not in body
+
+    def test_a_passage_s_page_link_leads_to_the_pdf_only_when_its_text_is_public(self, client, pages):
+        response = client.get(f"/publications/{pages['fees'].pk}/pdf")
+        assert response.status_code == 302 and response["Location"] == pages["fees"].pdf.url
+        for name in ("embargoed", "private", "lecture"):
+            assert client.get(f"/publications/{pages[name].pk}/pdf").status_code == 404, name
+        assert client.get("/publications/999999/pdf").status_code == 404
+
+    def test_an_evidence_map_cell_adds_one_type_chip(self, client, pages):
+        from search.evidence import search_url
+
+        html = client.get(search_url("NP", "gcm", "6")).content.decode()
+        assert html.count("Remove filter </span>Type:") == 1
+        assert "Remove filter </span>Type: Publications" in html
+        assert "Recruitment fees paid by Nepali workers" in html and "Lecture on recruitment" not in html
+        # Removing it keeps the cell's country and objective.
+        assert 'href="?country=NP&amp;gcm=6"><span class="visually-hidden">Remove filter </span>Type:' in html
+
+    def test_folded_facet_values_are_named_in_plain_words(self, client, es_client, search_index):
+        factories.load(es_client, [factories.synthetic(f"Paper {n}", gcm=[str(n)]) for n in range(1, 12)])
+        html = client.get("/search/").content.decode()
+        assert "<summary>3 more GCM objectives</summary>" in html
+        assert "gcm objective values" not in html.lower()
 
 
 class TestEvidenceMap:
