@@ -47,14 +47,14 @@ FACET_TITLES = {
     "year": "Year",
     "language": "Language",
 }
-# "8 more GCM objectives": the plural of each facet's title, in a sentence.
-FACET_PLURALS = {
-    "country": "countries",
-    "theme": "themes",
-    "gcm": "GCM objectives",
-    "type": "types",
-    "year": "years",
-    "language": "languages",
+# "8 more GCM objectives", "1 more country": each facet's values named in a sentence.
+FACET_NOUNS = {
+    "country": ("country", "countries"),
+    "theme": ("theme", "themes"),
+    "gcm": ("GCM objective", "GCM objectives"),
+    "type": ("type", "types"),
+    "year": ("year", "years"),
+    "language": ("language", "languages"),
 }
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
 from search.exceptions import SearchError, SearchRejected
-from search.faceted import FACET_PLURALS, FACET_TITLES, run_search, search_or_correct
+from search.faceted import FACET_NOUNS, FACET_TITLES, run_search, search_or_correct
 from search.params import FACETS, SORTS, SearchParams, parse_params
 from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
@@ -59,6 +59,12 @@ def _active_filters(params: SearchParams) -> list[dict]:
     return active
 
 
+def _more_label(facet: str, hidden: int) -> str:
+    """What the fold of a facet's further values says: "3 more GCM objectives", "1 more country"."""
+    singular, plural = FACET_NOUNS[facet]
+    return f"{hidden} more {singular if hidden == 1 else plural}"
+
+
 def _page_links(params: SearchParams, pages: int) -> list[dict]:
     """Page numbers around the current one, with gaps shown as None."""
     current = params.page
@@ -89,7 +95,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "title": FACET_TITLES[name],
             "values": results.facets.get(name, []),
             "visible": FACET_VISIBLE,
-            "plural": FACET_PLURALS[name],
+            "more_label": _more_label(name, len(results.facets.get(name, [])) - FACET_VISIBLE),
             "has_selected_hidden": any(fv.selected for fv in results.facets.get(name, [])[FACET_VISIBLE:]),
         }
         for name in FACETS
