@@ -122,6 +122,17 @@ def _family_given(name: str) -> tuple[str, str]:
     return (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
 
 
+class RisRecordWriter(rispy.RisWriter):
+    """rispy's RIS writer without the record number ("1.") it puts before each record.
+
+    The number is not part of RIS: a file must start with its ``TY`` line, and some reference
+    managers refuse the import otherwise.
+    """
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def to_ris(page: PublicationPage, links: CitationLinks) -> str:
     """One RIS record (the format reference managers such as Zotero and EndNote import)."""
     entry = {
@@ -142,7 +153,7 @@ def to_ris(page: PublicationPage, links: CitationLinks) -> str:
     keywords = page.keyword_names
     if keywords:
         entry["keywords"] = keywords
-    return rispy.dumps([entry])
+    return rispy.dumps([entry], implementation=RisRecordWriter)
 
 
 def to_csl(page: PublicationPage, links: CitationLinks) -> list[dict]:

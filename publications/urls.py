@@ -9,4 +9,5 @@ urlpatterns = [
     path("publications/<id:page_id>/cite.bib", views.cite, {"fmt": "bib"}, name="cite_bib"),
     path("publications/<id:page_id>/cite.ris", views.cite, {"fmt": "ris"}, name="cite_ris"),
     path("publications/<id:page_id>/cite.json", views.cite, {"fmt": "json"}, name="cite_json"),
+    path("publications/<id:page_id>/pdf", views.pdf, name="pdf"),
 ]

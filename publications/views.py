@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
 from publications import citations
@@ -40,3 +40,16 @@ def cite(request: HttpRequest, page_id: int, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{citations.citation_key(page)}.{fmt}"'
     return response
+
+
+@require_GET
+def pdf(request: HttpRequest, page_id: int) -> HttpResponseRedirect:
+    """The PDF of a live, public publication whose full text is public (search results link here with ``#page=N``).
+
+    A redirect, so a result can link to a page of the PDF without the index holding document
+    URLs; browsers keep the ``#page=`` fragment across it.
+    """
+    page = PublicationPage.objects.live().public().filter(pk=page_id).select_related("pdf").first()
+    if page is None or not page.pdf_id or not page.full_text_is_public():
+        raise Http404("This publication has no PDF that can be read yet.")
+    return HttpResponseRedirect(page.pdf.url)

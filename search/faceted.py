@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from elasticsearch import Elasticsearch
 from elasticsearch.dsl import FacetedSearch, TermsFacet
 
+from search.analysis import lemma_tokens
 from search.documents import SOURCE_EXCLUDES, alias_name, get_client
 from search.exceptions import search_error
 from search.indexing import ELASTICSEARCH_ERRORS
@@ -45,6 +46,15 @@ FACET_TITLES = {
     "type": "Type",
     "year": "Year",
     "language": "Language",
+}
+# "8 more GCM objectives", "1 more country": each facet's values named in a sentence.
+FACET_NOUNS = {
+    "country": ("country", "countries"),
+    "theme": ("theme", "themes"),
+    "gcm": ("GCM objective", "GCM objectives"),
+    "type": ("type", "types"),
+    "year": ("year", "years"),
+    "language": ("language", "languages"),
 }
 
 
@@ -234,6 +244,8 @@ class SearchResults:
     suggestion: str | None = None
     took_ms: int = 0
     expansions: list[str] = field(default_factory=list)
+    # The query as typed when these are the results of its respelling (see search_or_correct).
+    corrected_from: str | None = None
 
     @property
     def pages(self) -> int:
@@ -348,23 +360,51 @@ def run_search(
         expansions=parsed.expansions,
     )
     if suggest and total == 0 and parsed.typed_text:
-        results.suggestion = did_you_mean(parsed.typed_text, filters=params.filters, client=client, index=index)
+        results.suggestion = did_you_mean(
+            parsed.typed_text, excluded=parsed.excluded_text, filters=params.filters, client=client, index=index
+        )
     return results
 
 
+def search_or_correct(
+    params: SearchParams, *, verbatim: bool = False, client: Elasticsearch | None = None, index: str | None = None
+) -> SearchResults:
+    """Run a search; when it finds nothing but its respelling does (a clear typo), the respelling's results.
+
+    The results then carry ``corrected_from`` (the query as typed), so the page can offer to
+    search for exactly that instead; ``verbatim`` is that offer taken.
+    """
+    results = run_search(params, client=client, index=index)
+    if verbatim or results.total or not results.suggestion:
+        return results
+    corrected = run_search(replace(params, q=results.suggestion, page=1), client=client, index=index, suggest=False)
+    if not corrected.total:  # the index changed between the two requests
+        return results
+    corrected.corrected_from = params.q
+    return corrected
+
+
 def did_you_mean(
-    text: str, *, filters: dict | None = None, client: Elasticsearch | None = None, index: str | None = None
+    text: str,
+    *,
+    excluded: str = "",
+    filters: dict | None = None,
+    client: Elasticsearch | None = None,
+    index: str | None = None,
 ) -> str | None:
     """A respelling of the query that finds something under the same filters (phrase suggester on a shingled field).
 
-    None when no respelling finds anything: offering one that finds nothing with the visitor's
-    country or theme chosen would only lead to another empty page.
+    ``excluded`` (the query's ``-exclusions``) is kept in the respelling and applies when checking
+    it. None when no respelling finds anything: offering one that finds nothing with the
+    visitor's country or theme chosen would only lead to another empty page; nor when the
+    "respelling" only drops punctuation or quotes, which finds what the query found.
     """
     client = client or get_client()
     index = index or alias_name()
     text = clean_query(text, 200).lower()
     if not text:
         return None
+    typed = lemma_tokens(text)
     try:
         response = client.search(
             index=index,
@@ -388,8 +428,11 @@ def did_you_mean(
         )
         for option in response["suggest"]["spelling"][0]["options"]:
             candidate = option["text"]
-            if candidate != text and _has_results(candidate, filters or {}, client=client, index=index):
-                return candidate
+            if candidate == text or lemma_tokens(candidate) == typed:
+                continue
+            respelling = f"{candidate} {excluded}".strip()
+            if _has_results(respelling, filters or {}, client=client, index=index):
+                return respelling
     except ELASTICSEARCH_ERRORS as exc:  # a suggestion is a nicety: never fail the search for it
         logger.warning("did-you-mean failed: %s", exc)
     return None

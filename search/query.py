@@ -87,6 +87,11 @@ class ParsedQuery:
         """The positive words and phrases as typed, without operators (for "did you mean")."""
         return " ".join(term.text for term in self.positive_terms if not term.expanded)
 
+    @property
+    def excluded_text(self) -> str:
+        """The exclusions in query syntax (``-word -"a phrase"``), to carry over into a respelling."""
+        return " ".join(f'-"{term.text}"' if term.is_phrase else f"-{term.text}" for term in self.excluded)
+
 
 def clean_query(raw: str | None, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Drop control and format characters, collapse white space and cut over-long input."""
@@ -229,7 +234,9 @@ def build_query(parsed: ParsedQuery, *, passages: int = 3) -> Query:
                         "pre_tags": ["<mark>"],
                         "post_tags": ["</mark>"],
                         # The page text is stored but not indexed: the terms to mark come from a
-                        # query on the lemma field, holding the original spellings of each word.
+                        # query on the lemma field, holding the original spellings of each word. The
+                        # highlighter re-analyses the stored text, so span (phrase) queries still
+                        # apply by position there.
                         "require_field_match": False,
                         "fields": {
                             PASSAGE_TEXT: {
@@ -237,7 +244,7 @@ def build_query(parsed: ParsedQuery, *, passages: int = 3) -> Query:
                                 "fragment_size": 180,
                                 "number_of_fragments": 1,
                                 "no_match_size": 0,
-                                "highlight_query": highlight_query(parsed, PASSAGE_LEMMA, positions=False).to_dict(),
+                                "highlight_query": highlight_query(parsed, PASSAGE_LEMMA).to_dict(),
                             }
                         },
                     },
@@ -248,27 +255,35 @@ def build_query(parsed: ParsedQuery, *, passages: int = 3) -> Query:
 
 
 def _span_for(field_name: str, text: str) -> dict | None:
-    """A span query matching the phrase in any inflection of each word (for highlighting)."""
-    clauses = []
-    for word in analysis.words(text):
-        forms = sorted(analysis.surface_forms(word))
-        clauses.append({"span_or": {"clauses": [{"span_term": {field_name: f}} for f in forms]}})
+    """A span query matching the phrase in any inflection of each word (for highlighting).
+
+    Stop words inside the phrase are left out of the clauses (the slop keeps their places), so
+    "federal democratic republic of nepal" marks the country's name but never its "of".
+    """
+    tokens = analysis.words(text)
+    content = [word for word in tokens if word not in STOP_WORDS] or tokens
+    clauses = [
+        {"span_or": {"clauses": [{"span_term": {field_name: f}} for f in sorted(analysis.surface_forms(word))]}}
+        for word in content
+    ]
     if not clauses:
         return None
     if len(clauses) == 1:
         return clauses[0]
-    return {"span_near": {"clauses": clauses, "slop": 0, "in_order": True}}
+    first, last = tokens.index(content[0]), len(tokens) - 1 - tokens[::-1].index(content[-1])
+    gaps = (last - first + 1) - len(content)
+    return {"span_near": {"clauses": clauses, "slop": gaps, "in_order": True}}
 
 
-def highlight_query(parsed: ParsedQuery, field_name: str, *, positions: bool = True) -> Query:
+def highlight_query(parsed: ParsedQuery, field_name: str) -> Query:
     """What to mark in an original-text field: every inflection of the query's words and synonyms.
 
-    Phrases are marked as phrases where the field has positions; in the page text (indexed
-    without them) their words are marked one by one.
+    Phrases (typed, or a multi-word synonym) are marked only where they stand whole, so the
+    "Republic" of "Republic of Korea" is not marked for a Nepal query.
     """
     should: list[Query] = []
     for term in parsed.positive_terms:
-        if term.is_phrase and positions:
+        if term.is_phrase:
             span = _span_for(field_name, term.text)
             if span:
                 should.append(Q(span))

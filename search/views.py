@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,15 +13,17 @@ from django.views.decorators.http import require_GET
 
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
 from search.exceptions import SearchError, SearchRejected
-from search.faceted import FACET_TITLES, run_search
+from search.faceted import FACET_NOUNS, FACET_TITLES, run_search, search_or_correct
 from search.params import FACETS, SORTS, SearchParams, parse_params
-from search.taxonomy import get_taxonomy
+from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
 logger = logging.getLogger(__name__)
 
 # How many values a facet shows before the rest fold away under "More".
 FACET_VISIBLE = 8
 EXPORT_LIMIT = 500
+# The examples under the search box: each must find something on the demo content (a test checks).
+EXAMPLES = ("recruitment fees Nepal", '"pre-departure orientation" -Nepal', "remittances OR reintegration")
 
 
 def unavailable(request: HttpRequest, error: SearchError, *, what: str = "Search") -> HttpResponse:
@@ -37,7 +40,15 @@ def _active_filters(params: SearchParams) -> list[dict]:
     taxonomy = get_taxonomy()
     active = []
     for facet in FACETS:
-        for value in params.filters.get(facet, ()):
+        values = params.filters.get(facet, ())
+        if facet == "type" and len(values) > 1 and set(values) == set(PUBLICATION_TYPES):
+            # Every publication type (as an evidence-map cell asks for) is one choice: publications.
+            remove = replace(params, filters={**params.filters, "type": ()}, page=1)
+            active.append(
+                {"facet": FACET_TITLES[facet], "label": "Publications", "remove_query": remove.query_string()}
+            )
+            continue
+        for value in values:
             active.append(
                 {
                     "facet": FACET_TITLES[facet],
@@ -46,6 +57,12 @@ def _active_filters(params: SearchParams) -> list[dict]:
                 }
             )
     return active
+
+
+def _more_label(facet: str, hidden: int) -> str:
+    """What the fold of a facet's further values says: "3 more GCM objectives", "1 more country"."""
+    singular, plural = FACET_NOUNS[facet]
+    return f"{hidden} more {singular if hidden == 1 else plural}"
 
 
 def _page_links(params: SearchParams, pages: int) -> list[dict]:
@@ -65,17 +82,20 @@ def _page_links(params: SearchParams, pages: int) -> list[dict]:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search with facets; every bit of state is in the query string, unknown values are ignored."""
-    params = parse_params(request.GET, strict=False)
+    typed = parse_params(request.GET, strict=False)
+    verbatim = request.GET.get("verbatim") == "1"
     try:
-        results = run_search(params)
+        results = search_or_correct(typed, verbatim=verbatim)
     except SearchError as error:
         return unavailable(request, error)
+    params = results.params  # the respelling's, when a typo was corrected
     facets = [
         {
             "name": name,
             "title": FACET_TITLES[name],
             "values": results.facets.get(name, []),
             "visible": FACET_VISIBLE,
+            "more_label": _more_label(name, len(results.facets.get(name, [])) - FACET_VISIBLE),
             "has_selected_hidden": any(fv.selected for fv in results.facets.get(name, [])[FACET_VISIBLE:]),
         }
         for name in FACETS
@@ -96,6 +116,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "suggestion_query": SearchParams(q=results.suggestion, filters=params.filters).query_string()
         if results.suggestion
         else "",
+        "verbatim_query": urlencode([*typed.pairs(), ("verbatim", "1")]) if results.corrected_from else "",
+        "examples": [(example, urlencode({"q": example})) for example in EXAMPLES],
     }
     return render(request, "search/search_page.html", context)
 
@@ -124,7 +146,9 @@ def export_bibtex(request: HttpRequest) -> HttpResponse:
     for page_id in ids:  # in the order of the results
         page = pages.get(page_id)
         if page is not None:
-            entries.append(to_bibtex(page, CitationLinks(page_url=page.get_full_url(request) or "")))
+            # On the host the visitor used (as the cite endpoints do), not the Wagtail Site's hostname.
+            url = page.get_url(request)
+            entries.append(to_bibtex(page, CitationLinks(page_url=request.build_absolute_uri(url) if url else "")))
     response = HttpResponse("\n".join(entries), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="salam-search-results.bib"'
     return response

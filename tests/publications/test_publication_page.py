@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import bibtexparser
 import pytest
@@ -201,6 +202,13 @@ class TestCitations:
         assert record["doi"] == "10.5555/salam.2024.014"
         assert record["abstract"].startswith("Workers from Nepal pay high fees. The law caps them.")
         assert f"http://testserver{library['main'].pdf.url}" in record["urls"]
+
+    def test_ris_starts_with_its_type_line(self, client, library):
+        # rispy numbers records ("1.") by default: not RIS, and reference managers choke on it.
+        body = self.cite(client, library["main"], "ris")
+        assert body.startswith("TY  - RPRT\n")
+        assert not re.search(r"^\d+\.$", body, flags=re.MULTILINE)
+        assert body.endswith("ER  - \n")
 
     def test_csl_json_parses(self, client, library):
         (item,) = json.loads(self.cite(client, library["main"], "json"))

@@ -57,8 +57,11 @@ def test_search_tick_a_facet_and_see_the_results_change(corpus, live_server, bro
     assert page.locator(".result__passages mark").count() >= 2
     page.screenshot(path="/tmp/search-results.png", full_page=True)
 
-    # Ticking "Bangladesh" submits the form by script; the count and the list follow.
+    # Ticking "Bangladesh" changes nothing by itself (WCAG 3.2.2): the page stays until "Apply filters".
     page.get_by_label("Bangladesh (1 results)").check()
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/search/?q=recruitment+fees")
+    page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**country=BD**")
     assert page.locator(".results__count").inner_text() == "1 result for “recruitment fees”"
     assert page.locator(".result__title").all_inner_texts() == ["Recruitment agencies and fees in Bangladesh"]
@@ -96,4 +99,49 @@ def test_evidence_map_renders_as_a_table(corpus, live_server, browser):
     page.goto(f"{live_server.url}/gcm/6/")
     assert "3 publications and lectures tagged GCM Objective 6" in page.locator(".landing-total").inner_text()
     page.screenshot(path="/tmp/search-landing-gcm6.png", full_page=True)
+    page.close()
+
+
+def test_the_sort_select_applies_with_its_button(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{live_server.url}/search/?q=recruitment")
+    page.get_by_label("Sort by").select_option("newest")
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/search/?q=recruitment")  # no reload on change
+    page.get_by_role("button", name="Sort", exact=True).click()
+    page.wait_for_url("**sort=newest**")
+    assert page.get_by_label("Sort by").input_value() == "newest"
+    page.close()
+
+
+def test_on_a_phone_a_filters_control_at_the_top_leads_to_the_facets(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/search/?q=recruitment&country=NP")
+    jump = page.get_by_role("link", name="Filters (1 chosen)")
+    assert jump.is_visible()
+    first_result = page.locator(".result").first.bounding_box()
+    assert jump.bounding_box()["y"] < first_result["y"]  # above the results, where the facets are not
+    page.screenshot(path="/tmp/search-phone-top.png")
+    jump.click()
+    page.wait_for_url("**#facets-heading")
+    assert page.get_by_role("heading", name="Narrow the results").is_visible()
+    heading_top = page.get_by_role("heading", name="Narrow the results").bounding_box()["y"]
+    assert -1 < heading_top < 844  # scrolled into view
+    page.screenshot(path="/tmp/search-phone-facets.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # On a wide screen the facets sit beside the results: no control needed.
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert not jump.is_visible()
+    page.screenshot(path="/tmp/search-desktop.png", full_page=True)
+    page.close()
+
+
+def test_on_a_phone_the_evidence_map_scrolls_inside_its_box(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/evidence-map/")
+    # The table scrolls sideways in its own box; nothing (such as its hidden "0" labels) widens the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator(".map-scroll")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    page.screenshot(path="/tmp/search-phone-evidence-map.png", full_page=True)
     page.close()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from search.faceted import PublicationSearch, autocomplete, did_you_mean, run_search
+from search.faceted import PublicationSearch, autocomplete, did_you_mean, run_search, search_or_correct
 from search.params import SearchParams
 from tests.factories import search as factories
 
@@ -247,6 +247,29 @@ class TestPresentation:
         # "recruitment fees" is only in a Nepal/Qatar paper: with Bangladesh chosen it would find nothing.
         assert search("recruitmnt fes", country=["NP"]).suggestion == "recruitment fees"
         assert search("recruitmnt fes", country=["BD"]).suggestion is None
+
+    def test_did_you_mean_keeps_the_exclusions(self):
+        # Dropping "-Bangladesh" would change what the visitor asked for.
+        assert search("recruitmnt fes -Bangladesh").suggestion == "recruitment fees -Bangladesh"
+        assert search('recruitmnt fes -"household spending"').suggestion == 'recruitment fees -"household spending"'
+        # The only paper with recruitment fees speaks of agents: no respelling finds anything without them.
+        assert search("recruitmnt fes -agents").suggestion is None
+
+    def test_did_you_mean_is_not_the_query_without_its_punctuation(self):
+        # Nothing matches because of the exclusion; "pre departure orientation" is no respelling.
+        results = search('"pre-departure orientation" -Nepal')
+        assert results.total == 0 and results.suggestion is None
+
+    def test_a_clear_typo_shows_the_respelling_s_results(self):
+        results = search_or_correct(SearchParams(q="recruitmnt fes", filters={"country": ("NP",)}))
+        assert results.corrected_from == "recruitmnt fes"
+        assert results.params.q == "recruitment fees" and results.params.filters == {"country": ("NP",)}
+        assert ids(results) == [1]
+        # "Search instead for" what was typed: no correction, the suggestion stays on offer.
+        verbatim = search_or_correct(SearchParams(q="recruitmnt fes"), verbatim=True)
+        assert verbatim.total == 0 and verbatim.corrected_from is None and verbatim.suggestion == "recruitment fees"
+        # A query that finds something is never corrected.
+        assert search_or_correct(SearchParams(q="recruitment fees")).corrected_from is None
 
     def test_autocomplete_titles_and_taxonomy_terms(self):
         options = autocomplete("rem")

@@ -69,7 +69,9 @@ class TestSearchPage:
         assert response.status_code == 200
         html = response.content.decode()
         assert "<mark>Recruitment</mark> <mark>fees</mark> paid by Nepali workers</a>" in html
-        assert "page 2:</span> …Most migrant workers paid <mark>recruitment</mark> <mark>fees</mark>" in html
+        assert "</a>:</span> …Most migrant workers paid <mark>recruitment</mark> <mark>fees</mark>" in html
+        # "page 2" opens the PDF at that page.
+        assert f'<a href="/publications/{pages["fees"].pk}/pdf#page=2">page 2<' in html
         assert 'name="country" value="NP"' in html and 'Nepal <span class="facet__count">(2' in html
         assert "Anjali Sharma" in html
         assert f'href="/publications/{pages["fees"].pk}/cite.bib"' in html
@@ -125,9 +127,22 @@ class TestSearchPage:
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
 
-    def test_did_you_mean(self, client, pages):
-        html = client.get("/search/", {"q": "recruitmnt"}).content.decode()
-        assert 'Did you mean <a href="?q=recruitment">recruitment</a>?' in html
+    def test_a_clear_typo_shows_the_corrected_results(self, client, pages):
+        html = client.get("/search/", {"q": "recrutment fess", "country": "NP"}).content.decode()
+        assert "Showing results for <strong>recruitment fees</strong>." in html
+        assert "<mark>Recruitment</mark> <mark>fees</mark> paid by Nepali workers</a>" in html
+        assert 'value="recruitment fees"' in html  # the search box holds what was searched
+        # "Search instead for" what was typed, under the same filters.
+        instead = '<a href="?q=recrutment+fess&amp;country=NP&amp;verbatim=1">recrutment fess</a>'
+        assert f"Search instead for {instead}" in html
+        verbatim = client.get("/search/", {"q": "recrutment fess", "country": "NP", "verbatim": "1"}).content.decode()
+        assert 'class="result"' not in verbatim and "Showing results for" not in verbatim
+        assert 'Did you mean <a href="?q=recruitment+fees&amp;country=NP">recruitment fees</a>?' in verbatim
+
+    def test_did_you_mean_keeps_the_exclusions(self, client, pages):
+        html = client.get("/search/", {"q": "recrutment fess -Bangladesh"}).content.decode()
+        assert "Showing results for <strong>recruitment fees -Bangladesh</strong>." in html
+        assert "Remittances in Bangladesh" not in html
 
     def test_pagination_and_sorting(self, client, pages):
         html = client.get("/search/", {"page_size": "2", "sort": "newest"}).content.decode()
@@ -151,6 +166,33 @@ class TestSearchPage:
         body = response.content.decode()
         assert body.count("@techreport{") == 2  # the fees paper and the embargoed brief; not the lecture
         assert "Recruitment fees paid by Nepali workers" in body and "Private" not in body
+        # Absolute links on the host the visitor used, not the Wagtail Site's ("http://localhost/").
+        assert f"url = {{http://testserver{pages['fees'].url}}}" in body
+        assert "localhost" not in body
+
+    def test_a_passage_s_page_link_leads_to_the_pdf_only_when_its_text_is_public(self, client, pages):
+        response = client.get(f"/publications/{pages['fees'].pk}/pdf")
+        assert response.status_code == 302 and response["Location"] == pages["fees"].pdf.url
+        for name in ("embargoed", "private", "lecture"):
+            assert client.get(f"/publications/{pages[name].pk}/pdf").status_code == 404, name
+        assert client.get("/publications/999999/pdf").status_code == 404
+
+    def test_an_evidence_map_cell_adds_one_type_chip(self, client, pages):
+        from search.evidence import search_url
+
+        html = client.get(search_url("NP", "gcm", "6")).content.decode()
+        assert html.count("Remove filter </span>Type:") == 1
+        assert "Remove filter </span>Type: Publications" in html
+        assert "Recruitment fees paid by Nepali workers" in html and "Lecture on recruitment" not in html
+        # Removing it keeps the cell's country and objective.
+        assert 'href="?country=NP&amp;gcm=6"><span class="visually-hidden">Remove filter </span>Type:' in html
+
+    @pytest.mark.parametrize(("objectives", "fold"), [(11, "3 more GCM objectives"), (9, "1 more GCM objective")])
+    def test_folded_facet_values_are_named_in_plain_words(self, client, es_client, search_index, objectives, fold):
+        factories.load(es_client, [factories.synthetic(f"Paper {n}", gcm=[str(n)]) for n in range(1, objectives + 1)])
+        html = client.get("/search/").content.decode()
+        assert f"<summary>{fold}</summary>" in html
+        assert "gcm objective values" not in html.lower()
 
 
 class TestEvidenceMap:

@@ -1,18 +1,11 @@
 /* Search page enhancements; the page works fully without them.
-   - ticking a facet or changing the sort submits the form at once;
-   - the search box offers completions from /api/v1/autocomplete. */
+   - the search box offers completions from /api/v1/autocomplete.
+   Ticking a facet or changing the sort does not reload the page by itself (WCAG 3.2.2, on
+   input): the choices apply with the "Apply filters" and "Sort" buttons. */
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
   if (!form) return;
-
-  form.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target.matches('input[type="checkbox"], select')) {
-      // Drop the page number: a new filter starts again at page 1.
-      form.submit();
-    }
-  });
 
   var input = document.getElementById("q");
   var list = document.getElementById("search-suggestions");
