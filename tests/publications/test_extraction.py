@@ -22,7 +22,7 @@ from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from publications.extraction import (
+from publications.pdf import (
     FAILURE_REASONS,
     MESSAGES,
     ExtractionLimits,
