@@ -14,20 +14,20 @@ usual ToUnicode maps are read with one regular expression. The text keeps words 
 paragraphs together (words hyphenated at line ends are rejoined), which is what search and
 highlights need. pdfminer still parses the file structure, fonts and everything unusual.
 
-One module per concern, each importing only those below it:
+One module per concern, each importing only modules listed below it:
 
-    limits       limits, results, failure reasons and every message a researcher reads
-    checks       hash, PDF signature and upload checks (no parsing)
     pool         extract_many / extract_pdf_text: prechecks and the pool of limited workers
     worker       the worker process (memory limit, alarm, serving files)
     document     opening a document leniently and reading its pages (in the worker)
     language     language detection (in the parent)
     metadata     the document information dictionary
-    text         cleaning text and rejoining hyphenated words
-    tounicode    the quick ToUnicode CMap reader
-    layout       glyphs to lines, lines to boxes, boxes in reading order
     device       the glyph device (pdfminer PDFTextDevice)
     interpreter  the text-only content-stream interpreter (pdfminer PDFPageInterpreter)
+    layout       glyphs to lines, lines to boxes, boxes in reading order
+    tounicode    the quick ToUnicode CMap reader
+    text         cleaning text and rejoining hyphenated words
+    checks       hash, PDF signature and upload checks (no parsing)
+    limits       limits, results, failure reasons and every message a researcher reads
 
 The pdfminer internals that `tounicode`, `worker`, `document`, `device` and `interpreter` rely
 on are pinned by tests/publications/test_pdf_contract.py.
