@@ -55,11 +55,13 @@ class PageTextDevice(PDFTextDevice):
         self._orient = -1
 
     def begin_page(self, page: Any, ctm: Any) -> None:
+        """Start a page with no lines and no unmapped glyphs."""
         self._reset()
         self.text = ""
         self.undefined = 0
 
     def end_page(self, page: Any) -> None:
+        """Close the last line and lay the page's lines out as its text."""
         self._close_line()
         self.text = clean_text(layout_text(self.lines))
         self.lines = []
@@ -177,6 +179,7 @@ class PageTextDevice(PDFTextDevice):
         ncs: Any,
         graphicstate: Any,
     ) -> Any:
+        """Place a horizontal string's glyphs on lines (overrides pdfminer's, which builds an LTChar per glyph)."""
         # pdfminer's arithmetic for advancing along the string; the glyph boxes are LTChar's.
         (x, y) = pos
         a, b, c, d, e, f = matrix
@@ -306,6 +309,7 @@ class PageTextDevice(PDFTextDevice):
         ncs: Any,
         graphicstate: Any,
     ) -> float:
+        """Place one glyph of vertical writing and return its advance."""
         # Only vertical writing (CJK fonts with vertical metrics) comes here; the box is LTChar's.
         cache = self._glyphs_of(font)
         width, text, undefined = cache.get(cid) or self._glyph(font, cid, cache)

@@ -141,6 +141,7 @@ class LenientParser(PDFParser):
     """
 
     def do_keyword(self, pos: int, token: Any) -> None:
+        """pdfminer's, with its fallback mode for a stream whose /Length is missing or not a number."""
         if token is self.KEYWORD_STREAM and not self.fallback and self.curstack:
             attributes = self.curstack[-1][1]
             # Only direct values are checked: resolving a reference here would move this very parser.

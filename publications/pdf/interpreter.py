@@ -167,6 +167,7 @@ class TextInterpreter(PDFPageInterpreter):
     """pdfminer's page interpreter with a faster tokenizer that only executes text-related operators."""
 
     def init_resources(self, resources: Any) -> None:
+        """Prepare the page's fonts and XObjects (pdfminer's, without colour spaces)."""
         # pdfminer's, minus colour spaces (only drawing uses them) and with one broken font costing
         # only its own text (pdfminer then falls back to a generic font) rather than the whole page.
         self.resources = resources
@@ -189,6 +190,7 @@ class TextInterpreter(PDFPageInterpreter):
                 self.xobjmap.update(dict_value(value))
 
     def do_TJ(self, seq: Any) -> None:
+        """Show text without copying the graphics state for each string."""
         if self.textstate.font is None:
             return
         # pdfminer copies the graphics state for every string for its layout objects; the text
@@ -196,6 +198,7 @@ class TextInterpreter(PDFPageInterpreter):
         self.device.render_string(self.textstate, seq, self.graphicstate.ncs, self.graphicstate)
 
     def execute(self, streams: Any) -> None:
+        """Run the text operators of the content streams, skipping streams already being run."""
         # The same guard against content streams that invoke themselves as pdfminer's.
         valid: list[PDFStream] = []
         self.stream_ids.clear()

@@ -150,6 +150,7 @@ class _WorkerPool:
         self.start_failures = 0
 
     def run(self, tasks: deque[Path]) -> Iterator[tuple[Path, ExtractionResult]]:
+        """Hand out the files to the workers and yield each result as it arrives."""
         while tasks or any(w.task is not None for w in self.workers):
             while tasks and len(self.workers) < self.size:
                 self.workers.append(self._start_worker())
@@ -270,6 +271,7 @@ class _WorkerPool:
             raise RuntimeError(f"PDF extraction workers cannot start (last one {what})")
 
     def close(self) -> None:
+        """Tell idle workers to stop, then end every worker still there."""
         for worker in list(self.workers):
             if worker.task is None and worker.process.is_alive():
                 with contextlib.suppress(OSError):

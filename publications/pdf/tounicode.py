@@ -77,6 +77,7 @@ class ToUnicodeParser(CMapParser):
     """pdfminer's CMapParser, reading the usual ToUnicode maps with `read_unicode_map` instead."""
 
     def run(self) -> None:
+        """Read the map with read_unicode_map, or with pdfminer's parser when it is unusual."""
         data = self.fp.getvalue() if isinstance(self.fp, io.BytesIO) else None
         mapping = read_unicode_map(data) if data is not None and isinstance(self.cmap, FileUnicodeMap) else None
         if mapping is None:
