@@ -38,7 +38,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from publications.extraction import ExtractionLimits, ExtractionResult, extract_many  # noqa: E402
+from publications.pdf import ExtractionLimits, ExtractionResult, extract_many  # noqa: E402
 
 DEFAULT_FOLDER = PROJECT_ROOT / ".." / "shared" / "pdf-corpus"
 PDFTOTEXT = "/usr/bin/pdftotext"

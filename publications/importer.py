@@ -19,7 +19,6 @@ from wagtail.utils.file import hash_filelike
 
 from publications import services
 from publications.exceptions import ImportRowError, PdfRejected
-from publications.extraction import sha256_of_file
 from publications.models import (
     LANGUAGE_CHOICES,
     LICENCE_CHOICES,
@@ -29,6 +28,7 @@ from publications.models import (
     PublicationPage,
     PublicationType,
 )
+from publications.pdf import sha256_of_file
 from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
 from salam.models import PartnerInstitute
 from salam.numbers import parse_int

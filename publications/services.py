@@ -51,7 +51,7 @@ def pdf_max_upload_bytes() -> int:
 
 def check_pdf_file(fileobj, name: str = "") -> None:
     """Raise PdfRejected unless the file is a PDF (by its content, not its name) within the size limit."""
-    from publications.extraction import validate_pdf_upload
+    from publications.pdf import validate_pdf_upload
 
     try:
         validate_pdf_upload(fileobj, pdf_max_upload_bytes())
@@ -141,7 +141,7 @@ def local_copy(document) -> Iterator[str]:
 
 def run_extraction(document_id: int, *, force: bool = False) -> PdfExtraction | None:
     """Read the document's PDF (or reuse the result for the same sha256) and store the outcome."""
-    from publications.extraction import MESSAGES, ExtractionLimits, extract_pdf_text, sha256_of_file
+    from publications.pdf import MESSAGES, ExtractionLimits, extract_pdf_text, sha256_of_file
 
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
@@ -273,7 +273,7 @@ class StuckExtractionSweep:
 
 def sweep_stuck_extractions(*, now: datetime.datetime | None = None) -> StuckExtractionSweep:
     """Queue again the extractions whose worker died or whose task was lost; fail them after 3 tries."""
-    from publications.extraction import MESSAGES
+    from publications.pdf import MESSAGES
     from publications.tasks import extract_document_pdf
 
     now = now or timezone.now()

@@ -163,3 +163,23 @@ def form_errors(response) -> str:
     soup = BeautifulSoup(response.content, "html.parser")
     found = soup.select(".error-message, .w-field__errors, .help-critical, .errorlist, [role=alert]")
     return " | ".join(" ".join(el.get_text(" ", strip=True).split()) for el in found) or "(no messages)"
+
+
+def handwritten_pdf(objects: list[bytes], info: bytes | None = None) -> bytes:
+    """A PDF made of the given object bodies (object 1 is the catalog) with a correct xref table.
+
+    For content no PDF library would write: broken streams, odd fonts, self-invoking forms.
+    """
+    if info is not None:
+        objects = [*objects, info]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    info_ref = b" /Info %d 0 R" % len(objects) if info is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info_ref, xref)
+    return bytes(out)

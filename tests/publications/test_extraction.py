@@ -22,7 +22,7 @@ from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from publications.extraction import (
+from publications.pdf import (
     FAILURE_REASONS,
     MESSAGES,
     ExtractionLimits,
@@ -35,6 +35,7 @@ from publications.extraction import (
     sha256_of_file,
     validate_pdf_upload,
 )
+from tests.factories.publications import handwritten_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "pdf-corpus"
 
@@ -98,19 +99,7 @@ def raw_pdf_pages(streams: list[bytes], info: bytes | None = None) -> bytes:
             b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, first_page + 2 * i + 1)
         )
         objects.append(stream)
-    if info is not None:
-        objects.append(info)
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    info_ref = b" /Info %d 0 R" % len(objects) if info is not None else b""
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info_ref, xref)
-    return bytes(out)
+    return handwritten_pdf(objects, info)
 
 
 def text_content(lines: list[tuple[float, float, str]], size: int = 12) -> bytes:

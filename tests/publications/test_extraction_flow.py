@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from publications import extraction, services
+from publications import pdf, services
 from publications.models import ExtractionStatus, PdfExtraction, PublicationPage
 from publications.services import RESEARCHERS
 from publications.signals import pdf_text_extracted
@@ -39,13 +39,13 @@ def announcements():
 def extraction_calls(monkeypatch):
     """Counts real extractions (the real function still runs)."""
     calls = []
-    real = extraction.extract_pdf_text
+    real = pdf.extract_pdf_text
 
     def counting(path, limits):
         calls.append(path)
         return real(path, limits)
 
-    monkeypatch.setattr(extraction, "extract_pdf_text", counting)
+    monkeypatch.setattr(pdf, "extract_pdf_text", counting)
     return calls
 
 
@@ -114,7 +114,7 @@ class TestExtractionOnSave:
         assert PublicationPage.objects.get(pk=page.pk).live
         record = page.extraction
         assert record.status == ExtractionStatus.FAILED
-        assert record.reason in extraction.FAILURE_REASONS
+        assert record.reason in pdf.FAILURE_REASONS
         assert record.message
         assert announcements == []
 

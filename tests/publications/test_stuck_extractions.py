@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from publications import extraction, services
+from publications import pdf, services
 from publications.models import ExtractionStatus, PdfExtraction
 from publications.tasks import extract_document_pdf
 from tests.factories.publications import make_document, make_publication, pdf_bytes
@@ -53,7 +53,7 @@ def crashing_reader(monkeypatch):
     def crash(path, limits):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(extraction, "extract_pdf_text", crash)
+    monkeypatch.setattr(pdf, "extract_pdf_text", crash)
 
 
 def test_a_stuck_extraction_is_queued_again_and_after_three_tries_fails_as_interrupted(
@@ -96,7 +96,7 @@ def test_the_editor_sees_why_in_the_panel(admin_client, index):
     assert panel["data-extraction-status"] == "failed"
     text = " ".join(panel.get_text(" ").split())
     assert "Reading this PDF was interrupted 3 times" in text and "interrupted" in text
-    assert "interrupted" in extraction.FAILURE_REASONS and extraction.MESSAGES["interrupted"]
+    assert "interrupted" in pdf.FAILURE_REASONS and pdf.MESSAGES["interrupted"]
 
 
 def test_a_recently_started_extraction_is_left_alone(database_queue):
@@ -167,7 +167,7 @@ def test_an_interrupted_result_is_not_reused_for_the_same_file():
     first = make_document(content, name="first.pdf")
     record_for(first, status=ExtractionStatus.RUNNING, attempts=3, started_at=timezone.now() - AN_HOUR_AGO)
     services.sweep_stuck_extractions()
-    PdfExtraction.objects.filter(document=first).update(sha256=extraction.sha256_of_file(first.file.path))
+    PdfExtraction.objects.filter(document=first).update(sha256=pdf.sha256_of_file(first.file.path))
     second = make_document(content, name="second.pdf")
     record = services.run_extraction(second.pk)
     assert record.status == ExtractionStatus.DONE and record.reused_from_id is None

@@ -8,8 +8,8 @@ from tqdm import tqdm
 
 from publications import importer
 from publications.exceptions import ImportRowError
-from publications.extraction import sha256_of_file
 from publications.models import PublicationIndexPage
+from publications.pdf import sha256_of_file
 
 
 class Command(BaseCommand):
