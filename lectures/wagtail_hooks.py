@@ -15,7 +15,6 @@ class SpeakerViewSet(SnippetViewSet):
     model = Speaker
     icon = "user"
     list_display = ["name", "affiliation"]
-    search_fields = ["name", "affiliation"]
 
 
 class LectureSeriesViewSet(SnippetViewSet):

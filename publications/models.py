@@ -108,7 +108,13 @@ class Author(index.Indexed, models.Model):
     )
 
     panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("country"), FieldPanel("orcid")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("affiliation")]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("affiliation"),
+        index.SearchField("orcid"),
+        *(index.AutocompleteField(name) for name in ("name", "affiliation", "orcid")),
+        *(index.FilterField(name) for name in ("name", "affiliation", "country", "orcid")),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -15,8 +16,8 @@ class AuthorViewSet(SnippetViewSet):
     menu_label = "Authors"
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["name", "affiliation", "country", "orcid"]
-    search_fields = ["name", "affiliation"]
+    # The admin's search cannot sort by a related object, so the country column is not sortable.
+    list_display = ["name", "affiliation", Column("country", label="Country"), "orcid"]
 
 
 register_snippet(AuthorViewSet)

@@ -15,26 +15,26 @@ from themes.models import Country, GCMObjective, Theme
 from themes.panels import DECISION_FORM_ID
 
 
+# The viewsets name no search_fields: their list and chooser then search everything the models index
+# (Model.search_fields) through Wagtail's index. Naming fields here makes the database backend
+# search table columns instead, which fails ("no such column: name") or refuses codes.
 class CountryViewSet(SnippetViewSet):
     model = Country
     icon = "site"
     list_display = ["name", "alpha2", "alpha3", "colombo_process_member", "main_destination"]
     list_filter = ["colombo_process_member", "main_destination"]
-    search_fields = ["name", "alpha2", "aliases", "demonyms"]
 
 
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
     list_display = ["name", "slug"]
-    search_fields = ["name", "keywords"]
 
 
 class GCMObjectiveViewSet(SnippetViewSet):
     model = GCMObjective
     icon = "list-ol"
     list_display = ["number", "title"]
-    search_fields = ["title", "keywords"]
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
