@@ -202,7 +202,13 @@ class PublicationPage(FollowedPage, Page):
         "DOI", max_length=255, blank=True, validators=[validate_doi], help_text="e.g. 10.1234/salam.2024.001"
     )
     licence = models.CharField(max_length=32, choices=LICENCE_CHOICES, default="CC-BY-4.0")
-    keywords = ClusterTaggableManager(through=PublicationKeyword, blank=True)
+    keywords = ClusterTaggableManager(
+        through=PublicationKeyword,
+        blank=True,
+        # taggit calls the field "Tags"; the public page lists these under "Keywords".
+        verbose_name="Keywords",
+        help_text="Free keywords shown on the page, separated by commas.",
+    )
     related_publications = ParentalManyToManyField(
         "publications.PublicationPage", blank=True, related_name="+", symmetrical=False
     )
@@ -216,7 +222,7 @@ class PublicationPage(FollowedPage, Page):
         TitleFieldPanel("title"),
         FieldPanel("subtitle"),
         FieldRowPanel([FieldPanel("publication_type"), FieldPanel("publication_date"), FieldPanel("language")]),
-        InlinePanel("publication_authors", label="Authors", min_num=1, heading="Authors"),
+        InlinePanel("publication_authors", label="author", min_num=1, heading="Authors"),
         FieldPanel("institution"),
         FieldPanel("abstract"),
         MultiFieldPanel(
@@ -226,8 +232,8 @@ class PublicationPage(FollowedPage, Page):
         MultiFieldPanel([FieldPanel("doi"), FieldPanel("licence"), FieldPanel("keywords")], heading="Identifiers"),
         MultiFieldPanel(
             [
-                InlinePanel("country_tags", label="Country"),
-                InlinePanel("theme_tags", label="Theme"),
+                InlinePanel("country_tags", label="country"),
+                InlinePanel("theme_tags", label="theme"),
                 InlinePanel("gcm_tags", label="GCM objective"),
                 TagSuggestionsPanel(),
             ],
