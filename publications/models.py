@@ -118,6 +118,15 @@ class Author(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # An ORCID iD names one person: a second record for it would split their publications.
+            models.UniqueConstraint(
+                fields=["orcid"],
+                condition=~models.Q(orcid=""),
+                name="publications_author_unique_orcid",
+                violation_error_message="Another author already has this ORCID iD.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -125,6 +134,15 @@ class Author(index.Indexed, models.Model):
     def clean(self) -> None:
         self.name = " ".join(self.name.split())
         self.orcid = normalise_orcid(self.orcid)
+        if self.orcid:
+            other = Author.objects.filter(orcid=self.orcid).exclude(pk=self.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "orcid": f"{other} already has the ORCID iD {self.orcid}. "
+                        "Choose that author in the publication instead of adding them again."
+                    }
+                )
 
     @property
     def orcid_url(self) -> str:

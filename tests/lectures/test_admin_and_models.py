@@ -106,6 +106,20 @@ class TestOrganiserAdmin:
             assert "15:00 (Asia/Colombo)" in text, url
             assert "15:15" not in text, url
 
+    def test_the_registrations_menu_is_only_for_people_who_can_edit_a_lecture(self, client, admin_client):
+        from django.contrib.auth.models import Group, Permission
+
+        make_lecture()
+        assert "Lecture registrations" in admin_client.get("/admin/").content.decode()
+        user = get_user_model().objects.create_user("researcher", "researcher@example.org", "pw")
+        group = Group.objects.create(name="Admin access only")
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        user.groups.add(group)
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert response.status_code == 200
+        assert "Lecture registrations" not in response.content.decode()
+
     def test_people_who_cannot_edit_the_lecture_are_refused(self, client, site_root):
         from django.contrib.auth.models import Group, Permission
 
