@@ -2,6 +2,7 @@
 tagger in the page editor (accept/reject URLs, the decision form, editor changes as decisions)."""
 
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -71,7 +72,11 @@ def register_tagging_urls() -> list[URLPattern]:
 @hooks.register("insert_editor_js")
 def tag_decision_form() -> SafeString:
     """The empty form the suggestions panel's buttons submit (it must live outside the page form)."""
-    return format_html('<form id="{}" method="post" hidden></form>', DECISION_FORM_ID)
+    return format_html(
+        '<form id="{}" method="post" hidden></form><script src="{}" defer></script>',
+        DECISION_FORM_ID,
+        static("themes/tag-decisions.js"),
+    )
 
 
 @hooks.register("register_log_actions")
