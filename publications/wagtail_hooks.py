@@ -28,7 +28,10 @@ register_snippet(AuthorViewSet)
 
 @hooks.register("register_admin_urls")
 def register_publication_admin_urls():
-    urls = [path("<int:page_id>/extraction/rerun/", admin_views.rerun_extraction, name="rerun_extraction")]
+    urls = [
+        path("<int:page_id>/extraction/rerun/", admin_views.rerun_extraction, name="rerun_extraction"),
+        path("<int:page_id>/extraction/panel/", admin_views.extraction_panel, name="extraction_panel"),
+    ]
     return [path("publications/", include((urls, "publications_admin"), namespace="publications_admin"))]
 
 

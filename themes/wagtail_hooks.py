@@ -66,6 +66,7 @@ def register_tagging_urls() -> list[URLPattern]:
             views_admin.reject_tag,
             name="themes_tag_reject",
         ),
+        path("themes/tags/<int:page_id>/panel/", views_admin.suggestions_panel, name="themes_tag_panel"),
     ]
 
 
