@@ -2,7 +2,10 @@
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.models import Page
@@ -52,3 +55,9 @@ def say_published_after_approval(request: HttpRequest, page: Page) -> None:
         if str(text).strip().endswith("has been updated."):  # Wagtail's text, HTML-escaped
             text = f"Page '{page.get_admin_display_title()}' has been approved and published."
         messages.add_message(request, message.level, text, extra_tags=message.extra_tags)
+
+
+@hooks.register("insert_editor_js")
+def pdf_chooser_js() -> SafeString:
+    """Titles a PDF uploaded from a publication's editor after the publication, and offers only PDFs."""
+    return format_html('<script src="{}" defer></script>', static("publications/pdf-chooser.js"))
