@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -15,7 +16,6 @@ class SpeakerViewSet(SnippetViewSet):
     model = Speaker
     icon = "user"
     list_display = ["name", "affiliation"]
-    search_fields = ["name", "affiliation"]
 
 
 class LectureSeriesViewSet(SnippetViewSet):
@@ -50,9 +50,19 @@ def register_lecture_admin_urls():
     return [path("lectures/", include(admin_patterns))]
 
 
+class RegistrationsMenuItem(MenuItem):
+    """Shown only to people who may edit some lecture: for anyone else the screen is empty."""
+
+    def is_shown(self, request) -> bool:
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(request.user, ["change"])
+        return editable.type(LecturePage).exists()
+
+
 @hooks.register("register_admin_menu_item")
 def register_registrations_menu_item():
-    return MenuItem("Lecture registrations", reverse("lectures_admin:overview"), icon_name="group", order=305)
+    return RegistrationsMenuItem(
+        "Lecture registrations", reverse("lectures_admin:overview"), icon_name="group", order=305
+    )
 
 
 def _registrations_button(page, user, priority: int):

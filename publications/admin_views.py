@@ -1,4 +1,4 @@
-"""Admin views of the publications app: re-running the extraction of a publication's PDF."""
+"""Admin views of the publications app: re-running the extraction of a publication's PDF, its status."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from publications import services
 from publications.models import PublicationPage
+from publications.panels import TEMPLATE, extraction_panel_context
 
 
 def rerun_extraction(request: HttpRequest, page_id: int) -> HttpResponse:
@@ -34,3 +35,14 @@ def rerun_extraction(request: HttpRequest, page_id: int) -> HttpResponse:
         "publications/admin/rerun_extraction.html",
         {"page": draft, "document": draft.pdf if draft.pdf_id else None, "edit_url": edit_url},
     )
+
+
+def extraction_panel(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The extraction panel alone, for the editor's script to refresh it while the PDF is being read."""
+    page = get_object_or_404(PublicationPage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    draft = page.get_latest_revision_as_object() if page.latest_revision_id else page
+    response = TemplateResponse(request, TEMPLATE, extraction_panel_context(draft))
+    response["Cache-Control"] = "no-store"
+    return response

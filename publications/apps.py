@@ -11,3 +11,23 @@ class PublicationsConfig(AppConfig):
         from salam.documents import register_document_use
 
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
+        _one_email_per_submission()
+
+
+def _no_workflow_submitted_email(sender, **kwargs) -> None:
+    """Stands in for Wagtail's "submitted to workflow" email (see below)."""
+
+
+def _one_email_per_submission() -> None:
+    """Moderators get one email when a page is submitted for review, not two."""
+    from wagtail.models import WorkflowState
+    from wagtail.signals import workflow_submitted
+
+    # Wagtail mails superusers when a page enters a workflow and, at the same moment, mails the
+    # task's group and the superusers that its group-approval task started: the second email
+    # reaches everyone the first did. Taking the first receiver's dispatch_uid (wagtail.admin's
+    # ready() runs after this app's) keeps Wagtail from connecting it; disconnecting first covers
+    # any app order.
+    uid = "workflow_state_submitted_email_notification"
+    workflow_submitted.disconnect(sender=WorkflowState, dispatch_uid=uid)
+    workflow_submitted.connect(_no_workflow_submitted_email, sender=WorkflowState, dispatch_uid=uid)

@@ -29,3 +29,12 @@ class PublicationDocumentForm(BaseDocumentForm):
             finally:
                 upload.seek(0)
         return upload
+
+    def _post_clean(self) -> None:
+        refused = list(self.errors.get("file", []))
+        super()._post_clean()
+        if refused:
+            # Document.clean() then checks the extension of the file it was never given ("" is not
+            # allowed, and here is every extension the site takes): keep only the message that
+            # says what is wrong with the upload.
+            self._errors["file"] = self.error_class(refused, renderer=self.renderer)

@@ -108,10 +108,25 @@ class Author(index.Indexed, models.Model):
     )
 
     panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("country"), FieldPanel("orcid")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("affiliation")]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("affiliation"),
+        index.SearchField("orcid"),
+        *(index.AutocompleteField(name) for name in ("name", "affiliation", "orcid")),
+        *(index.FilterField(name) for name in ("name", "affiliation", "country", "orcid")),
+    ]
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # An ORCID iD names one person: a second record for it would split their publications.
+            models.UniqueConstraint(
+                fields=["orcid"],
+                condition=~models.Q(orcid=""),
+                name="publications_author_unique_orcid",
+                violation_error_message="Another author already has this ORCID iD.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -119,6 +134,15 @@ class Author(index.Indexed, models.Model):
     def clean(self) -> None:
         self.name = " ".join(self.name.split())
         self.orcid = normalise_orcid(self.orcid)
+        if self.orcid:
+            other = Author.objects.filter(orcid=self.orcid).exclude(pk=self.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "orcid": f"{other} already has the ORCID iD {self.orcid}. "
+                        "Choose that author in the publication instead of adding them again."
+                    }
+                )
 
     @property
     def orcid_url(self) -> str:
@@ -196,7 +220,13 @@ class PublicationPage(FollowedPage, Page):
         "DOI", max_length=255, blank=True, validators=[validate_doi], help_text="e.g. 10.1234/salam.2024.001"
     )
     licence = models.CharField(max_length=32, choices=LICENCE_CHOICES, default="CC-BY-4.0")
-    keywords = ClusterTaggableManager(through=PublicationKeyword, blank=True)
+    keywords = ClusterTaggableManager(
+        through=PublicationKeyword,
+        blank=True,
+        # taggit calls the field "Tags"; the public page lists these under "Keywords".
+        verbose_name="Keywords",
+        help_text="Free keywords shown on the page, separated by commas.",
+    )
     related_publications = ParentalManyToManyField(
         "publications.PublicationPage", blank=True, related_name="+", symmetrical=False
     )
@@ -210,7 +240,7 @@ class PublicationPage(FollowedPage, Page):
         TitleFieldPanel("title"),
         FieldPanel("subtitle"),
         FieldRowPanel([FieldPanel("publication_type"), FieldPanel("publication_date"), FieldPanel("language")]),
-        InlinePanel("publication_authors", label="Authors", min_num=1, heading="Authors"),
+        InlinePanel("publication_authors", label="author", min_num=1, heading="Authors"),
         FieldPanel("institution"),
         FieldPanel("abstract"),
         MultiFieldPanel(
@@ -220,8 +250,8 @@ class PublicationPage(FollowedPage, Page):
         MultiFieldPanel([FieldPanel("doi"), FieldPanel("licence"), FieldPanel("keywords")], heading="Identifiers"),
         MultiFieldPanel(
             [
-                InlinePanel("country_tags", label="Country"),
-                InlinePanel("theme_tags", label="Theme"),
+                InlinePanel("country_tags", label="country"),
+                InlinePanel("theme_tags", label="theme"),
                 InlinePanel("gcm_tags", label="GCM objective"),
                 TagSuggestionsPanel(),
             ],

@@ -32,7 +32,9 @@ logger = logging.getLogger(__name__)
 RESEARCHERS = "Researchers"
 EDITORS = "Editors"
 REVIEW_WORKFLOW = "Publication review"
-REVIEW_TASK = "Editorial review"
+# The workflow has one task; Wagtail shows both names ("Submit to ...", "In moderation: ..."), so
+# they are the same words (migration 0005 renamed the task, once "Editorial review").
+REVIEW_TASK = REVIEW_WORKFLOW
 # Page permissions each group gets on every publications index (and so on the publications in it).
 INDEX_PERMISSIONS = {
     RESEARCHERS: ["add_page"],  # "add" also lets them edit the pages they created, and only those

@@ -74,13 +74,20 @@ class StandardPage(Page):
     subpage_types = ["salam.StandardPage"]
 
 
-class PartnerInstitute(models.Model):
+class PartnerInstitute(index.Indexed, models.Model):
     """A research institute that runs SALAM, named in the site footer."""
 
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=100)
     url = models.URLField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("country"),
+        *(index.AutocompleteField(name) for name in ("name", "country")),
+        *(index.FilterField(name) for name in ("name", "country", "sort_order")),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]

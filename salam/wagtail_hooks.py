@@ -1,8 +1,12 @@
-"""Site-wide admin and hooks: the partner institutes named in the footer, who may download a document."""
+"""Site-wide admin and hooks: the partner institutes named in the footer, who may download a document,
+and the script that refreshes editor panels waiting for background work."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -34,3 +38,9 @@ def guard_documents(document, request):
     response = HttpResponse(body, status=verdict.status)
     add_never_cache_headers(response)
     return response
+
+
+@hooks.register("insert_editor_js")
+def panel_refresh_js() -> SafeString:
+    """Refreshes editor panels that wait for background work (see salam/static/salam/admin-refresh.js)."""
+    return format_html('<script src="{}" defer></script>', static("salam/admin-refresh.js"))

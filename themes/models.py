@@ -43,7 +43,18 @@ class Country(index.Indexed, models.Model):
         FieldPanel("demonyms"),
         MultiFieldPanel([FieldPanel("colombo_process_member"), FieldPanel("main_destination")], heading="Role"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("aliases")]
+    # The admin's list and chooser search (Wagtail's database backend) read these: an editor finds a
+    # country by its name, ISO name, either code, an alias or a demonym, as far as typed.
+    search_fields = [
+        index.SearchField("name", boost=3),
+        *(index.SearchField(name) for name in ("iso_name", "alpha2", "alpha3", "aliases", "demonyms")),
+        *(index.AutocompleteField(name) for name in ("name", "iso_name", "alpha2", "alpha3", "aliases", "demonyms")),
+        # Sorting and filtering a searched list needs these.
+        *(
+            index.FilterField(name)
+            for name in ("name", "alpha2", "alpha3", "colombo_process_member", "main_destination")
+        ),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +97,14 @@ class Theme(index.Indexed, models.Model):
     keywords = models.TextField(blank=True, help_text="Synonyms and keywords the tagger looks for, one per line.")
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("keywords")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("keywords")]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("slug"),
+        index.SearchField("keywords"),
+        index.SearchField("description"),
+        *(index.AutocompleteField(name) for name in ("name", "slug", "keywords")),
+        *(index.FilterField(name) for name in ("name", "slug")),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -111,14 +129,26 @@ class GCMObjective(index.Indexed, models.Model):
     keywords = models.TextField(blank=True, help_text="Phrases the tagger looks for, one per line.")
 
     panels = [FieldPanel("number"), FieldPanel("title"), FieldPanel("description"), FieldPanel("keywords")]
-    search_fields = [index.SearchField("title"), index.AutocompleteField("title"), index.SearchField("keywords")]
+    search_fields = [
+        index.SearchField("short_name", boost=3),
+        index.SearchField("title", boost=2),
+        index.SearchField("keywords"),
+        index.SearchField("description"),
+        # "7" and "Objective 7" find objective 7.
+        *(index.AutocompleteField(name) for name in ("short_name", "title", "keywords")),
+        *(index.FilterField(name) for name in ("number", "title")),
+    ]
 
     class Meta:
         ordering = ["number"]
         verbose_name = "GCM objective"
 
     def __str__(self) -> str:
-        return f"Objective {self.number}: {self.title}"
+        return f"{self.short_name}: {self.title}"
+
+    @property
+    def short_name(self) -> str:
+        return f"Objective {self.number}"
 
     @property
     def keyword_list(self) -> list[str]:

@@ -98,6 +98,32 @@ def suggestion_rows(page: Any) -> list[dict[str, Any]]:
     return groups
 
 
+TEMPLATE = "themes/admin/tag_suggestions_panel.html"
+
+
+def suggestions_panel_context(page: Any, request: Any) -> dict[str, Any]:
+    """What the suggestions panel shows for a page (the version in the editor)."""
+    saved = page is not None and bool(page.pk)
+    groups = suggestion_rows(page) if saved else []
+    status, note = text_status_of(page) if saved else ("", "")
+    has_suggestions = any(group["rows"] for group in groups)
+    # Suggestions follow the text: refreshed while the text is still being read or the tagger has
+    # said nothing yet (the script gives up after a while).
+    waiting = saved and (status == "pending" or not has_suggestions)
+    return {
+        "page": page,
+        "groups": groups,
+        "text_status": status,
+        "text_note": note,
+        "apply_threshold": apply_threshold(),
+        "has_suggestions": has_suggestions,
+        "form_id": DECISION_FORM_ID,
+        "anchor": PANEL_ANCHOR,
+        "csrf_token_value": get_token(request) if request is not None else "",
+        "refresh_url": reverse("themes_tag_panel", args=[page.pk]) if waiting else "",
+    }
+
+
 class TagSuggestionsPanel(Panel):
     """Lists what the tagger suggests for the page and lets an editor accept or reject each label."""
 
@@ -106,24 +132,9 @@ class TagSuggestionsPanel(Panel):
         super().__init__(*args, **kwargs)
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "themes/admin/tag_suggestions_panel.html"
+        template_name = TEMPLATE
 
         def get_context_data(self, parent_context: dict | None = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
-            page = self.instance
-            groups = suggestion_rows(page) if page is not None and page.pk else []
-            status, note = text_status_of(page) if page is not None and page.pk else ("", "")
-            context.update(
-                {
-                    "page": page,
-                    "groups": groups,
-                    "text_status": status,
-                    "text_note": note,
-                    "apply_threshold": apply_threshold(),
-                    "has_suggestions": any(group["rows"] for group in groups),
-                    "form_id": DECISION_FORM_ID,
-                    "anchor": PANEL_ANCHOR,
-                    "csrf_token_value": get_token(self.request) if self.request is not None else "",
-                }
-            )
+            context.update(suggestions_panel_context(self.instance, self.request))
             return context

@@ -1,4 +1,4 @@
-"""Admin views behind the suggestions panel's accept and reject buttons (POST only)."""
+"""Admin views behind the suggestions panel: its accept and reject buttons (POST only) and its refresh."""
 
 import pycountry
 from django.contrib import messages
@@ -11,7 +11,7 @@ from wagtail.models import Page
 from themes import services
 from themes.exceptions import TaggingError
 from themes.models import TagDecision
-from themes.panels import PANEL_ANCHOR
+from themes.panels import PANEL_ANCHOR, TEMPLATE, suggestions_panel_context
 
 ADD_COUNTRY = "add-country"
 _OUTCOMES = {
@@ -77,3 +77,14 @@ def accept_tag(request: HttpRequest, page_id: int, family: str, code: str) -> Ht
 def reject_tag(request: HttpRequest, page_id: int, family: str, code: str) -> HttpResponse:
     """Take a label off the page for good."""
     return _decide(request, page_id, family, code, TagDecision.Decision.REJECTED)
+
+
+def suggestions_panel(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The suggestions panel alone, for the editor's script to refresh it while the tagger works."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        return HttpResponseForbidden("You may not edit this page.")
+    draft = page.get_latest_revision_as_object() if page.latest_revision_id else page
+    response = render(request, TEMPLATE, suggestions_panel_context(draft, request))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,6 +2,7 @@
 tagger in the page editor (accept/reject URLs, the decision form, editor changes as decisions)."""
 
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -15,26 +16,26 @@ from themes.models import Country, GCMObjective, Theme
 from themes.panels import DECISION_FORM_ID
 
 
+# The viewsets name no search_fields: their list and chooser then search everything the models index
+# (Model.search_fields) through Wagtail's index. Naming fields here makes the database backend
+# search table columns instead, which fails ("no such column: name") or refuses codes.
 class CountryViewSet(SnippetViewSet):
     model = Country
     icon = "site"
     list_display = ["name", "alpha2", "alpha3", "colombo_process_member", "main_destination"]
     list_filter = ["colombo_process_member", "main_destination"]
-    search_fields = ["name", "alpha2", "aliases", "demonyms"]
 
 
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
     list_display = ["name", "slug"]
-    search_fields = ["name", "keywords"]
 
 
 class GCMObjectiveViewSet(SnippetViewSet):
     model = GCMObjective
     icon = "list-ol"
     list_display = ["number", "title"]
-    search_fields = ["title", "keywords"]
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
@@ -65,13 +66,18 @@ def register_tagging_urls() -> list[URLPattern]:
             views_admin.reject_tag,
             name="themes_tag_reject",
         ),
+        path("themes/tags/<int:page_id>/panel/", views_admin.suggestions_panel, name="themes_tag_panel"),
     ]
 
 
 @hooks.register("insert_editor_js")
 def tag_decision_form() -> SafeString:
     """The empty form the suggestions panel's buttons submit (it must live outside the page form)."""
-    return format_html('<form id="{}" method="post" hidden></form>', DECISION_FORM_ID)
+    return format_html(
+        '<form id="{}" method="post" hidden></form><script src="{}" defer></script>',
+        DECISION_FORM_ID,
+        static("themes/tag-decisions.js"),
+    )
 
 
 @hooks.register("register_log_actions")

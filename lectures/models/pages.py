@@ -64,7 +64,12 @@ class Speaker(index.Indexed, models.Model):
     photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("bio"), FieldPanel("photo")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("affiliation")]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("affiliation"),
+        *(index.AutocompleteField(name) for name in ("name", "affiliation")),
+        *(index.FilterField(name) for name in ("name", "affiliation")),
+    ]
 
     class Meta:
         ordering = ["name"]

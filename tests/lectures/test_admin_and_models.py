@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -94,6 +95,30 @@ class TestOrganiserAdmin:
             good = admin_client.post(url, {"audience": "confirmed", "subject": "Slides", "body": "Here they are."})
         assert good.status_code == 302
         assert [m.subject for m in mail.outbox] == ["Slides"]
+
+    def test_staff_screens_show_the_venue_time(self, admin_client):
+        # 15:00 in Colombo (+05:30) is 15:15 in Kathmandu (+05:45), the server's zone.
+        colombo = zoneinfo.ZoneInfo("Asia/Colombo")
+        start = datetime(2031, 3, 4, 15, 0, tzinfo=colombo)
+        lecture = make_lecture(start=start, timezone="Asia/Colombo", venue="Colombo")
+        for url in ("/admin/lectures/", f"/admin/lectures/{lecture.pk}/registrations/"):
+            text = admin_client.get(url).content.decode()
+            assert "15:00 (Asia/Colombo)" in text, url
+            assert "15:15" not in text, url
+
+    def test_the_registrations_menu_is_only_for_people_who_can_edit_a_lecture(self, client, admin_client):
+        from django.contrib.auth.models import Group, Permission
+
+        make_lecture()
+        assert "Lecture registrations" in admin_client.get("/admin/").content.decode()
+        user = get_user_model().objects.create_user("researcher", "researcher@example.org", "pw")
+        group = Group.objects.create(name="Admin access only")
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        user.groups.add(group)
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert response.status_code == 200
+        assert "Lecture registrations" not in response.content.decode()
 
     def test_people_who_cannot_edit_the_lecture_are_refused(self, client, site_root):
         from django.contrib.auth.models import Group, Permission

@@ -5,6 +5,7 @@ import contextlib
 import pytest
 from django.db import transaction
 
+from publications.models import Author
 from tests.factories.publications import AuthorFactory, make_document, make_index
 
 
@@ -15,7 +16,9 @@ def index(site_root):
 
 @pytest.fixture
 def author(db):
-    return AuthorFactory(
+    # One record per ORCID iD: a module's shared data may hold this person already.
+    existing = Author.objects.filter(orcid="0000-0002-1825-0097").first()
+    return existing or AuthorFactory(
         name="Anjali Sharma", affiliation="Centre for Labour Mobility Research", orcid="0000-0002-1825-0097"
     )
 

@@ -51,6 +51,16 @@ class TestDocumentForm:
         assert message in form_errors(response)
         assert not Document.objects.filter(title=name).exists()
 
+    @pytest.mark.parametrize("name", ["renamed.pdf", "slides.pptx.pdf"])
+    def test_a_renamed_file_gets_one_message_about_pdfs(self, admin_client, name):
+        response = add_document(admin_client, name, b"PK\x03\x04 a zipped office file", "application/pdf")
+        assert response.status_code == 200
+        errors = response.context["form"].errors["file"]
+        assert len(errors) == 1, errors
+        assert "not a PDF" in errors[0]
+        assert "extension" not in form_errors(response)
+        assert "pptx" not in form_errors(response)
+
     @override_settings(PDF_MAX_UPLOAD_MB=1)
     def test_a_pdf_over_the_limit_is_refused_with_the_limit_named(self, admin_client):
         big = pdf_bytes() + b"%" + b"0" * (1024 * 1024 + 10)
