@@ -26,7 +26,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.elasticsearch, pytest.mark.slow]
+# Declared on every test, not asked for inside the fixture: pytest-django decides at collection
+# whether to keep a copy of what the migrations created (the taxonomy, the home page), and only
+# then can a transactional test put it back after an earlier one emptied the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.elasticsearch,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -186,7 +194,7 @@ def _run_axe(page) -> list[dict]:
 
 
 def _check(page, spec: PublicPage, url: str) -> tuple[int | None, list[dict]]:
-    patch = mock.patch("search.views.run_search", side_effect=_fault(spec.fault)) if spec.fault else nullcontext()
+    patch = mock.patch("search.faceted.run_search", side_effect=_fault(spec.fault)) if spec.fault else nullcontext()
     with patch:
         response = spec.visit(page, url) if spec.visit else page.goto(url)
         for control in spec.clicks:
@@ -225,14 +233,12 @@ def _build_report(live_server, browser) -> None:
 def axe_report(request) -> dict[str, PageReport]:
     """The report for the whole site, built by the first test that asks for it.
 
-    Only that test needs the database, the index and the browser, so only it asks for them (as
-    the suite's other browser tests do: a transactional database, restored afterwards).
+    Only that test needs the index and the browser, so only it asks for them; every test has the
+    transactional database the suite's other browser tests have, restored afterwards.
     """
     if not _report:
         if not AXE_JS.exists():
             pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make test does) to install axe-core.")
-        request.getfixturevalue("django_db_serialized_rollback")
-        request.getfixturevalue("transactional_db")
         request.getfixturevalue("search_index")
         _build_report(request.getfixturevalue("live_server"), request.getfixturevalue("browser"))
     return _report
