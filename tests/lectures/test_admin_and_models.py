@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -102,8 +103,8 @@ class TestOrganiserAdmin:
         start = datetime(2031, 3, 4, 15, 0, tzinfo=colombo)
         lecture = make_lecture(start=start, timezone="Asia/Colombo", venue="Colombo")
         for url in ("/admin/lectures/", f"/admin/lectures/{lecture.pk}/registrations/"):
-            text = admin_client.get(url).content.decode()
-            assert "15:00 (Asia/Colombo)" in text, url
+            text = re.sub(r"<[^>]+>", "", admin_client.get(url).content.decode())  # what staff read
+            assert "15:00 Colombo time" in text, url  # the way every public page writes it
             assert "15:15" not in text, url
 
     def test_the_registrations_menu_is_only_for_people_who_can_edit_a_lecture(self, client, admin_client):
