@@ -1,4 +1,7 @@
-"""Absolute links to the hub for places without a request: emails, calendar files, exports.
+"""Absolute links to the hub for places without a request: emails and the files they attach.
+
+Where a request exists (pages, citation exports, the API) links are built from it with
+``request.build_absolute_uri``, so they carry the address the visitor used.
 
 The public address is one setting, ``WAGTAILADMIN_BASE_URL`` (README, Configuration). Wagtail's own
 ``page.full_url`` takes the host and port from the Site record instead, which on a fresh install
