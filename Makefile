@@ -67,7 +67,9 @@ stop:
 
 # The whole suite on PostgreSQL (as in CI) with the real Elasticsearch and headless Chromium.
 test: venv services node-packages
-	@export DATABASE_URL=$${DATABASE_URL:-$$(scripts/postgres start)}; \
+	@# A PostgreSQL that does not start must fail the run, not leave the suite on SQLite unnoticed.
+	@DATABASE_URL=$${DATABASE_URL:-$$(scripts/postgres start)} || { echo "make test: PostgreSQL did not start" >&2; exit 1; }; \
+	export DATABASE_URL; \
 	export DJANGO_SETTINGS_MODULE=salam.settings.test; \
 	set -e; \
 	$(VENV)/bin/ruff check . ; \
