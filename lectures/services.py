@@ -473,11 +473,6 @@ def record_published_details(lecture_id: int) -> str | None:
     return kind
 
 
-def current_sequence(lecture: LecturePage) -> int:
-    """The SEQUENCE of the lecture's invitations right now."""
-    return LectureState.objects.filter(lecture_id=lecture.pk).values_list("ics_sequence", flat=True).first() or 0
-
-
 # ---- scheduled work -------------------------------------------------------------------------
 
 

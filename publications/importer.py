@@ -37,19 +37,6 @@ from themes.models import Country, GCMObjective, Theme
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("file", "title", "type", "date", "abstract")
-OPTIONAL_COLUMNS = (
-    "subtitle",
-    "authors",
-    "language",
-    "doi",
-    "licence",
-    "keywords",
-    "countries",
-    "themes",
-    "gcm",
-    "institution",
-    "embargo_until",
-)
 LIST_SEPARATOR = ";"
 AUTHOR_PART_SEPARATOR = "|"
 

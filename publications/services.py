@@ -40,7 +40,6 @@ INDEX_PERMISSIONS = {
     RESEARCHERS: ["add_page"],  # "add" also lets them edit the pages they created, and only those
     EDITORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
-PDF_SIGNATURE = b"%PDF-"
 
 
 # --- PDF checks -------------------------------------------------------------------------------

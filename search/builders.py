@@ -348,12 +348,3 @@ def iter_all_documents(chunk_size: int = 250, today: datetime.date | None = None
 def count_indexable() -> dict[str, int]:
     """How many pages of each kind belong in the index (for status and check)."""
     return {t.kind: t.queryset().count() for t in indexed_types()}
-
-
-def indexable_ids() -> set[int]:
-    """Ids of every page that belongs in the index."""
-    ids: set[int] = set()
-    for indexed in indexed_types():
-        model = indexed.model
-        ids.update(model.objects.live().public().filter(alias_of__isnull=True).values_list("pk", flat=True))
-    return ids

@@ -183,12 +183,6 @@ def _lemma_inputs(source: dict) -> list[str]:
     return texts
 
 
-def lemma_fields(source: dict) -> dict:
-    """The lemmatised copies of a document's text fields (added just before indexing)."""
-    lemmas = analysis.lemmatize_texts(_lemma_inputs(source)[: len(LEMMA_FIELDS) + 1])
-    return _lemma_fields(lemmas)
-
-
 def _lemma_fields(lemmas: list[str]) -> dict:
     out = {f"{name}_lemma": lemma for name, lemma in zip(LEMMA_FIELDS, lemmas, strict=False)}
     out["tags_lemma"] = lemmas[len(LEMMA_FIELDS)]
