@@ -1,4 +1,4 @@
-"""The faceted public search (one FacetedSearch for the one index) and what it returns.
+"""The faceted public search (one request body for the one index) and what it returns.
 
 Facets: country, theme, GCM objective, type, year and language. Values within one facet
 combine with OR, facets with AND. Hits are narrowed with a ``post_filter`` while each facet's
@@ -9,14 +9,12 @@ validates values before it gets this far.
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import FacetedSearch, TermsFacet
 
 from search.analysis import lemma_tokens
 from search.documents import SOURCE_EXCLUDES, alias_name, get_client
@@ -38,6 +36,15 @@ HIGHLIGHT_FIELDS = {
     "title": {"number_of_fragments": 0},
     "subtitle": {"number_of_fragments": 0},
     "abstract": {"fragment_size": 220, "number_of_fragments": 2, "no_match_size": 0},
+}
+# Each facet's terms aggregation: the index field it counts, how many values, in what order.
+FACET_TERMS: dict[str, dict] = {
+    "country": {"field": "countries", "size": 300},
+    "theme": {"field": "themes", "size": 100},
+    "gcm": {"field": "gcm", "size": 30},
+    "type": {"field": "type", "size": 20},
+    "year": {"field": "year", "order": {"_key": "desc"}, "size": 200},
+    "language": {"field": "language", "size": 100},
 }
 FACET_TITLES = {
     "country": "Country",
@@ -65,68 +72,8 @@ def filter_values_of(values) -> list[str]:
     return [str(v) for v in values if v not in (None, "")]
 
 
-class PublicationSearch(FacetedSearch):
-    """Full-text search over publications and lectures with six facets, highlights and pages."""
-
-    facets = {
-        "country": TermsFacet(field="countries", size=300),
-        "theme": TermsFacet(field="themes", size=100),
-        "gcm": TermsFacet(field="gcm", size=30),
-        "type": TermsFacet(field="type", size=20),
-        "year": TermsFacet(field="year", size=200, order={"_key": "desc"}),
-        "language": TermsFacet(field="language", size=100),
-    }
-
-    def __init__(
-        self,
-        query: str = "",
-        filters: dict | None = None,
-        sort: str = "relevance",
-        *,
-        client: Elasticsearch | None = None,
-        index: str | None = None,
-        passages: int = 3,
-    ):
-        self.parsed: ParsedQuery = parse_query(query)
-        self.using = client or get_client()
-        self.index = index or alias_name()
-        self.passages = passages
-        super().__init__(query=query, filters=filters or {}, sort=SORTS.get(sort, SORTS["relevance"]))
-
-    def add_filter(self, name, filter_values) -> None:
-        """Filter by a facet; unknown facet names and empty values are ignored."""
-        values = filter_values_of(filter_values) if name in self.facets else []
-        if values:
-            super().add_filter(name, values)
-
-    def search(self):
-        search = super().search()
-        return search.source(excludes=SOURCE_EXCLUDES).extra(track_total_hits=True)
-
-    def query(self, search, query):
-        return search.query(build_query(self.parsed, passages=self.passages))
-
-    def highlight(self, search):
-        if not self.parsed.positive_terms:
-            return search
-        search = search.highlight_options(**HIGHLIGHT)
-        for name, options in HIGHLIGHT_FIELDS.items():
-            search = search.highlight(name, highlight_query=highlight_query(self.parsed, name).to_dict(), **options)
-        return search
-
-    def build_search(self):
-        search = self.search()
-        search = self.query(search, self._query)
-        search = self.filter(search)
-        search = self.highlight(search)
-        search = self.sort(search)
-        self.aggregate(search)
-        return search
-
-
-@functools.cache
 def _facet_aggregations() -> dict[str, dict]:
-    return {name: facet.get_aggregation().to_dict() for name, facet in PublicationSearch.facets.items()}
+    return {name: {"terms": dict(terms)} for name, terms in FACET_TERMS.items()}
 
 
 def _all_of(filters: list[dict]) -> dict:
@@ -137,17 +84,18 @@ def _all_of(filters: list[dict]) -> dict:
 
 
 def search_body(parsed: ParsedQuery, filters: dict, sort: str, *, offset: int, size: int, passages: int = 3) -> dict:
-    """The request body of ``PublicationSearch(...)[offset : offset + size]``, built from plain dicts.
+    """The one request body of a search: hits narrowed by ``post_filter``, each facet counted under the others.
 
-    Building it through the DSL (a FacetedSearch, a dozen Search clones, aggregation objects and
-    their to_dict()) took about as much Python time as the rest of a request's own work; a test
-    checks that both give the same body for every kind of query, filter, sort and page.
+    It is built from plain dicts: building it through elasticsearch's FacetedSearch (a dozen Search
+    clones, aggregation objects and their to_dict()) took about as much Python time as the rest of
+    a request's own work. tests/search/test_query.py keeps a FacetedSearch as the reference and
+    checks that both give the same bytes for every kind of query, filter, sort and page.
     """
     chosen: dict[str, dict] = {}
     for name, values in filters.items():
-        values = filter_values_of(values) if name in PublicationSearch.facets else []
+        values = filter_values_of(values) if name in FACET_TERMS else []
         if values:
-            chosen[name] = {"terms": {PublicationSearch.facets[name]._params["field"]: values}}
+            chosen[name] = {"terms": {FACET_TERMS[name]["field"]: values}}
     body: dict = {"query": build_query(parsed, passages=passages).to_dict()}
     if chosen:
         body["post_filter"] = _all_of(list(chosen.values()))
@@ -347,7 +295,7 @@ def run_search(
         name: _facet_values(
             name, aggregations[f"_filter_{name}"][name]["buckets"], params.filters.get(name, ()), taxonomy
         )
-        for name in PublicationSearch.facets
+        for name in FACET_TERMS
     }
     total = response["hits"]["total"]["value"]
     results = SearchResults(
