@@ -1,4 +1,6 @@
-"""Queueing tagging work: one page, or every page once after a burst of vocabulary edits."""
+"""Tagging work in the background: one page after its text changed, every page once after a burst of
+vocabulary edits. The tasks live here beside the code that queues them (themes/tasks.py names them
+for workers), so queueing never has to import back up."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
-from themes.services.tagging import retag_pages
+from themes.exceptions import NotTaggable
+from themes.services import tagging
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +29,7 @@ def retag_debounce_seconds() -> int:
 
 def enqueue_tagging(page_id: int) -> None:
     """Queue tagging of one page."""
-    from themes.tasks import tag_page as tag_page_task
-
-    tag_page_task.enqueue(page_id)
+    tag_page.enqueue(page_id)
 
 
 class RetagAllOnCommit:
@@ -52,8 +54,6 @@ def schedule_retag_all() -> None:
 
 
 def _enqueue_retag_all_once() -> None:
-    from themes.tasks import retag_all
-
     delay = retag_debounce_seconds()
     # A retag that is queued but has not started will see this change too: don't queue another.
     if not cache.add(RETAG_ALL_PENDING_KEY, timezone.now().isoformat(), timeout=delay + 3600):
@@ -75,7 +75,7 @@ def retag_all_pages() -> dict[str, int]:
     # Cleared first so that a vocabulary change made while this runs queues a fresh retag.
     cache.delete(RETAG_ALL_PENDING_KEY)
     counts = {"pages": 0, "changed": 0, "failed": 0}
-    for outcome in retag_pages():
+    for outcome in tagging.retag_pages():
         counts["pages"] += 1
         if isinstance(outcome, Exception):
             counts["failed"] += 1
@@ -83,3 +83,27 @@ def retag_all_pages() -> dict[str, int]:
             counts["changed"] += 1
     logger.info("Retagged every page: %s", counts)
     return counts
+
+
+@task()
+def tag_page(page_id: int) -> dict:
+    """Tag one page (suggestions, then applied tags); returns what changed."""
+    try:
+        result = tagging.tag_page(page_id)
+    except NotTaggable:
+        # The page was deleted (or changed type) between queueing and running: nothing to do.
+        logger.info("Page %s is gone or carries no tags; not tagged", page_id)
+        return {"page_id": page_id, "skipped": True}
+    return {
+        "page_id": page_id,
+        "suggestions": result.suggestions,
+        "added": [list(key) for key in result.added],
+        "removed": [list(key) for key in result.removed],
+        "written": result.written,
+    }
+
+
+@task()
+def retag_all() -> dict:
+    """Retag every publication and lecture with the current vocabulary; returns counts."""
+    return retag_all_pages()
