@@ -94,9 +94,9 @@ def publish_scheduled() -> str:
 
 def lift_embargoes() -> str:
     """Queue for re-indexing the publications whose embargo ended since the last sweep."""
-    from search import indexing
+    from search import tasks
 
-    return f"{indexing.lift_embargoes()} publications queued for re-indexing (embargo ended)."
+    return f"{tasks.queue_lifted_embargoes()} publications queued for re-indexing (embargo ended)."
 
 
 def replay_outbox() -> str:

@@ -11,7 +11,6 @@ after a rebuild swapped and deleted an index lands in the new one instead of re-
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import logging
 import time
@@ -28,7 +27,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from search import builders
 from search.documents import alias_name, building_alias_name, get_client, index_body, new_index_name
 from search.exceptions import IndexMissing
-from search.models import IndexOutbox, IndexVersion, SearchState
+from search.models import IndexOutbox, IndexVersion
 
 logger = logging.getLogger(__name__)
 
@@ -36,33 +35,6 @@ logger = logging.getLogger(__name__)
 ELASTICSEARCH_ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
 OUTBOX_BATCH = 200
 REBUILD_TIMEOUT_S = 120
-
-# --- queueing (called from signal receivers, inside the change's transaction) -------------------
-
-
-def queue_pages(page_ids: Iterable[int], action: str = IndexOutbox.Action.INDEX) -> int:
-    """Record that these pages must be (re)indexed or removed, and replay once the change commits."""
-    ids = sorted({int(pid) for pid in page_ids})
-    if not ids:
-        return 0
-    IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pid, action=action) for pid in ids])
-    transaction.on_commit(_enqueue_replay)
-    return len(ids)
-
-
-def _enqueue_replay() -> None:
-    from search.tasks import process_outbox
-
-    # A transaction that touched many pages registers many callbacks; once a replay has run, the
-    # rest have nothing new to do (rows that failed wait for the retry or the periodic replay).
-    if not IndexOutbox.objects.filter(attempts=0).exists():
-        return
-
-    try:
-        process_outbox.enqueue()
-    except Exception:  # the rows are saved; the periodic replay will pick them up
-        logger.exception("could not enqueue the search outbox replay")
-
 
 # --- versions -----------------------------------------------------------------------------------
 
@@ -416,31 +388,3 @@ def document_count(client: Elasticsearch | None = None) -> int | None:
     if not indices_with_alias(client, alias_name()):
         return None
     return int(client.count(index=alias_name())["count"])
-
-
-# --- embargoes ----------------------------------------------------------------------------------
-
-EMBARGO_STATE = "embargo_sweep"
-
-
-def lift_embargoes(today: datetime.date | None = None) -> int:
-    """Queue publications whose embargo ended since the last sweep (their full text becomes searchable)."""
-    from django.apps import apps
-
-    today = today or timezone.localdate()
-    try:
-        model = apps.get_model("publications", "PublicationPage")
-    except LookupError:
-        return 0
-    with transaction.atomic():
-        state, _ = SearchState.objects.select_for_update().get_or_create(key=EMBARGO_STATE)
-        through = state.value.get("through")
-        pages = model.objects.live().filter(embargo_until__isnull=False, embargo_until__lte=today)
-        if through:
-            pages = pages.filter(embargo_until__gt=datetime.date.fromisoformat(through))
-        count = queue_pages(pages.values_list("pk", flat=True))
-        state.value = {"through": today.isoformat()}
-        state.save(update_fields=["value", "updated"])
-    if count:
-        logger.info("embargo lifted on %d publications; queued for re-indexing", count)
-    return count

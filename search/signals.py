@@ -16,7 +16,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
 from salam.content import public_state_changed
-from search import analysis, indexing
+from search import analysis, tasks
 from search.models import IndexOutbox
 
 logger = logging.getLogger(__name__)
@@ -41,18 +41,18 @@ def _indexed_subtree_ids(page: Page) -> list[int]:
 def on_public_state_changed(sender, page, **kwargs) -> None:
     """Published, unpublished or a new revision went live (sent inside the saving transaction)."""
     if _is_indexed(page):
-        indexing.queue_pages([page.pk])
+        tasks.queue_pages([page.pk])
 
 
 def on_page_deleted(sender, instance, **kwargs) -> None:
     """The page is gone (Wagtail deletes descendants too, each with its own signal)."""
     if _is_indexed(instance):
-        indexing.queue_pages([instance.pk], IndexOutbox.Action.DELETE)
+        tasks.queue_pages([instance.pk], IndexOutbox.Action.DELETE)
 
 
 def on_page_moved(sender, instance, **kwargs) -> None:
     """A move can put pages under (or out from under) a private section, and changes URLs."""
-    indexing.queue_pages(_indexed_subtree_ids(instance))
+    tasks.queue_pages(_indexed_subtree_ids(instance))
 
 
 def on_view_restriction_changed(sender, instance, **kwargs) -> None:
@@ -61,13 +61,13 @@ def on_view_restriction_changed(sender, instance, **kwargs) -> None:
         page = Page.objects.get(pk=instance.page_id)
     except Page.DoesNotExist:  # the restriction goes with its page, whose deletion is handled
         return
-    indexing.queue_pages(_indexed_subtree_ids(page))
+    tasks.queue_pages(_indexed_subtree_ids(page))
 
 
 def on_content_changed(sender, page, **kwargs) -> None:
     """New PDF text or a changed transcript on a live page (sent after commit)."""
     if page.live and _is_indexed(page):
-        indexing.queue_pages([page.pk])
+        tasks.queue_pages([page.pk])
 
 
 def on_taxonomy_changed(sender, instance, **kwargs) -> None:
@@ -76,7 +76,7 @@ def on_taxonomy_changed(sender, instance, **kwargs) -> None:
     from search import taxonomy
 
     taxonomy.clear_cache()
-    indexing.queue_pages(taxonomy.pages_tagged_with(instance))
+    tasks.queue_pages(taxonomy.pages_tagged_with(instance))
 
 
 def connect() -> None:

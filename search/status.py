@@ -17,8 +17,9 @@ from elasticsearch import Elasticsearch, helpers
 
 from search import builders
 from search.documents import alias_name, get_client
-from search.indexing import ReplayReport, indices_with_alias, queue_pages, refresh, replay_outbox
+from search.indexing import ReplayReport, indices_with_alias, refresh, replay_outbox
 from search.models import IndexOutbox
+from search.tasks import queue_pages
 
 STALE_OUTBOX_MINUTES = 10
 

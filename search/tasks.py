@@ -1,10 +1,15 @@
-"""Background work of the search app: replaying the index outbox and lifting embargoes."""
+"""Background work of the search app: the index outbox (queued inside a change's transaction, replayed
+by a task) and lifting embargoes. What writes to Elasticsearch is search.indexing; this module calls
+it, never the other way round."""
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
+from django.apps import apps
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -17,6 +22,31 @@ FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
 MAX_RETRY_DELAY = datetime.timedelta(minutes=15)
 RETRY_STATE = "outbox_retry_at"
 SWEEP_STATE = "embargo_sweep_next"
+
+
+# --- queueing (called from signal receivers, inside the change's transaction) -------------------
+
+
+def queue_pages(page_ids: Iterable[int], action: str = IndexOutbox.Action.INDEX) -> int:
+    """Record that these pages must be (re)indexed or removed, and replay once the change commits."""
+    ids = sorted({int(pid) for pid in page_ids})
+    if not ids:
+        return 0
+    IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pid, action=action) for pid in ids])
+    transaction.on_commit(_enqueue_replay)
+    return len(ids)
+
+
+def _enqueue_replay() -> None:
+    # A transaction that touched many pages registers many callbacks; once a replay has run, the
+    # rest have nothing new to do (rows that failed wait for the retry or the periodic replay).
+    if not IndexOutbox.objects.filter(attempts=0).exists():
+        return
+
+    try:
+        process_outbox.enqueue()
+    except Exception:  # the rows are saved; the periodic replay will pick them up
+        logger.exception("could not enqueue the search outbox replay")
 
 
 def _defer(task_obj, key: str, when: datetime.datetime) -> bool:
@@ -82,7 +112,33 @@ def schedule_embargo_sweep() -> bool:
 @task()
 def lift_embargoes() -> int:
     """Daily: re-index publications whose embargo ended since the last run, then schedule the next run."""
-    count = indexing.lift_embargoes()
+    count = queue_lifted_embargoes()
     SearchState.objects.filter(key=SWEEP_STATE).delete()
     schedule_embargo_sweep()
+    return count
+
+
+# --- embargoes ----------------------------------------------------------------------------------
+
+EMBARGO_STATE = "embargo_sweep"
+
+
+def queue_lifted_embargoes(today: datetime.date | None = None) -> int:
+    """Queue publications whose embargo ended since the last sweep (their full text becomes searchable)."""
+    today = today or timezone.localdate()
+    try:
+        model = apps.get_model("publications", "PublicationPage")
+    except LookupError:
+        return 0
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(key=EMBARGO_STATE)
+        through = state.value.get("through")
+        pages = model.objects.live().filter(embargo_until__isnull=False, embargo_until__lte=today)
+        if through:
+            pages = pages.filter(embargo_until__gt=datetime.date.fromisoformat(through))
+        count = queue_pages(pages.values_list("pk", flat=True))
+        state.value = {"through": today.isoformat()}
+        state.save(update_fields=["value", "updated"])
+    if count:
+        logger.info("embargo lifted on %d publications; queued for re-indexing", count)
     return count

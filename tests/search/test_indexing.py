@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from search import indexing
+from search import indexing, tasks
 from search.faceted import run_search
 from search.models import IndexOutbox, SearchState
 from search.params import SearchParams
@@ -119,15 +119,15 @@ class TestFollowingThePageTree:
         # The date arrives: the daily sweep queues it and the text becomes searchable.
         type(page).objects.filter(pk=page.pk).update(embargo_until=today)
         SearchState.objects.update_or_create(
-            key=indexing.EMBARGO_STATE,
+            key=tasks.EMBARGO_STATE,
             defaults={"value": {"through": (today - datetime.timedelta(days=1)).isoformat()}},
         )
         with run_on_commit():
-            assert indexing.lift_embargoes(today) == 1
+            assert tasks.queue_lifted_embargoes(today) == 1
         assert found("agents Kathmandu") == [page.pk]
         # The sweep remembers how far it got: nothing is queued twice.
         with run_on_commit():
-            assert indexing.lift_embargoes(today) == 0
+            assert tasks.queue_lifted_embargoes(today) == 0
 
     def test_new_pdf_text_is_indexed_when_the_extractor_says_so(self, run_on_commit, site_root):
         from publications import services

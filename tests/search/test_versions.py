@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from search import builders, indexing
+from search import builders, indexing, tasks
 from search.documents import alias_name
 from tests.factories import search as factories
 
@@ -31,7 +31,7 @@ def test_a_worker_with_a_fast_clock_cannot_keep_an_unpublished_page_searchable(
     real = time.time_ns
     with monkeypatch.context() as fast:  # this worker's clock is a day ahead while it re-indexes the page
         fast.setattr(time, "time_ns", lambda: real() + 86_400 * 10**9)
-        indexing.queue_pages([page.pk])
+        tasks.queue_pages([page.pk])
         indexing.replay_outbox()
     with run_on_commit():
         page.unpublish()

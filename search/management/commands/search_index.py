@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from search import builders, indexing, status
+from search import builders, indexing, status, tasks
 from search.documents import alias_name
 from search.indexing import ELASTICSEARCH_ERRORS
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             elif options["process_outbox"]:
                 self.process_outbox()
             else:
-                count = indexing.lift_embargoes()
+                count = tasks.queue_lifted_embargoes()
                 self.stdout.write(f"{count} publications queued for re-indexing (embargo ended).")
         except ELASTICSEARCH_ERRORS as exc:
             raise CommandError(
