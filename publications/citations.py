@@ -7,11 +7,15 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import rispy
 from django.utils.safestring import SafeString, mark_safe
 
-from publications.models import PublicationPage, PublicationType
+from publications.choices import PublicationType
+
+if TYPE_CHECKING:
+    from publications.models import PublicationPage
 
 BIBTEX_TYPES = {
     PublicationType.RESEARCH_PAPER: "techreport",

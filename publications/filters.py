@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from publications.models import PublicationPage, PublicationType
+from publications.choices import PublicationType
 from salam.numbers import parse_int
 from themes.models import Country, GCMObjective, Theme
 
@@ -30,9 +31,9 @@ class Choice:
 class PublicationFilter:
     """Reads ?type=&year=&country=&theme=&gcm=&page= and filters the live publications under an index."""
 
-    def __init__(self, params: QueryDict, *, index_page=None):
+    def __init__(self, params: QueryDict, publications: QuerySet):
         self.params = params
-        self.index_page = index_page
+        self.publications = publications  # the live, public publications under one index
         self.notices: list[str] = []
         self.active: dict[str, str] = {}
         self.type = self._read_type()
@@ -113,11 +114,8 @@ class PublicationFilter:
 
     # -- the result -------------------------------------------------------------------------
 
-    def base_queryset(self):
-        queryset = PublicationPage.objects.live().public()
-        if self.index_page is not None:
-            queryset = queryset.descendant_of(self.index_page)
-        return queryset
+    def base_queryset(self) -> QuerySet:
+        return self.publications
 
     def queryset(self):
         """Live, public publications matching every valid filter, newest first."""

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 
 from publications.exceptions import PdfRejected
-from publications.services import check_pdf_file
+from publications.validators import check_pdf_file
 
 PDF_CONTENT_TYPES = {"application/pdf", "application/x-pdf"}
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.utils.file import hash_filelike
 
-from publications import services
+from publications import services, validators
 from publications.exceptions import ImportRowError, PdfRejected
 from publications.models import (
     LANGUAGE_CHOICES,
@@ -97,7 +97,7 @@ def import_row(row: dict[str, str], folder: Path, parent: PublicationIndexPage, 
     sha256 = sha256_of_file(path)
     with open(path, "rb") as handle:
         try:
-            services.check_pdf_file(File(handle, name=path.name), path.name)
+            validators.check_pdf_file(File(handle, name=path.name), path.name)
         except PdfRejected as exc:
             raise ImportRowError(f"{path.name}: {exc}") from exc
     document_model = get_document_model()

@@ -25,8 +25,18 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from publications.choices import ExtractionStatus, PublicationType
+from publications.exceptions import PdfRejected
+from publications.filters import PublicationFilter
 from publications.panels import ExtractionPanel
-from publications.validators import normalise_doi, normalise_orcid, validate_doi, validate_orcid
+from publications.presentation import reader_context
+from publications.validators import (
+    check_document_is_pdf,
+    normalise_doi,
+    normalise_orcid,
+    validate_doi,
+    validate_orcid,
+)
 from salam.content import FollowedPage
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag, Country, GCMObjective, TagSource, Theme
 from themes.panels import TagSuggestionsPanel
@@ -76,14 +86,6 @@ LICENCE_URLS = {
     "CC-BY-NC-ND-4.0": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
     "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
-
-
-class PublicationType(models.TextChoices):
-    RESEARCH_PAPER = "research_paper", "Research paper"
-    WORKING_PAPER = "working_paper", "Working paper"
-    POLICY_BRIEF = "policy_brief", "Policy brief"
-    REPORT = "report", "Report"
-    BOOK_CHAPTER = "book_chapter", "Book chapter"
 
 
 class Author(index.Indexed, models.Model):
@@ -170,10 +172,9 @@ class PublicationIndexPage(Page):
     per_page = 10
 
     def get_context(self, request, *args, **kwargs):
-        from publications.filters import PublicationFilter
-
         context = super().get_context(request, *args, **kwargs)
-        publication_filter = PublicationFilter(request.GET, index_page=self)
+        publications = PublicationPage.objects.live().public().descendant_of(self)
+        publication_filter = PublicationFilter(request.GET, publications)
         publications = publication_filter.paginate(self.per_page)
         context["publication_filter"] = publication_filter
         context["publications"] = publications
@@ -277,8 +278,6 @@ class PublicationPage(FollowedPage, Page):
         super().clean()
         self.doi = normalise_doi(self.doi)
         if self.pdf_id:
-            from publications.services import PdfRejected, check_document_is_pdf
-
             try:
                 check_document_is_pdf(self.pdf)
             except PdfRejected as exc:
@@ -363,8 +362,6 @@ class PublicationPage(FollowedPage, Page):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
     def get_context(self, request, *args, **kwargs):
-        from publications.presentation import reader_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(reader_context(self, request))
         return context
@@ -402,13 +399,6 @@ class PublicationGCMTag(Orderable, AbstractGCMTag):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["page", "objective"], name="unique_publication_gcm")]
-
-
-class ExtractionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be read"
-    RUNNING = "running", "Being read"
-    DONE = "done", "Text extracted"
-    FAILED = "failed", "Could not be read"
 
 
 class PdfExtraction(models.Model):

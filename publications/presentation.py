@@ -4,12 +4,16 @@ publications, the "Cite this" box and the machine-readable descriptions in the p
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from publications import citations
-from publications.models import ExtractionStatus, PublicationPage
+from publications.choices import ExtractionStatus
+
+if TYPE_CHECKING:
+    from publications.models import PublicationPage
 
 
 def abstract_paragraphs(text: str) -> list[str]:
@@ -84,7 +88,8 @@ def reader_context(page: PublicationPage, request: HttpRequest) -> dict:
         "gcm_tags": gcm_tags,
         "keywords": page.keyword_names,
         "related": list(
-            PublicationPage.objects.live()
+            type(page)
+            .objects.live()
             .public()
             .filter(pk__in=related_ids)
             .exclude(pk=page.pk)

@@ -15,19 +15,24 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django_tasks import task
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
 
-from publications.exceptions import NotADocument, PdfRejected
 from publications.models import ExtractionStatus, PdfExtraction, PublicationIndexPage, PublicationPage
 from publications.signals import pdf_extraction_failed, pdf_text_extracted
 
 logger = logging.getLogger(__name__)
+
+#: Extraction runs on its own queue (settings.TASK_QUEUES): a 50 MB junk PDF may hold its worker for the
+#: whole time limit, while emails and indexing go on in the default queue's workers.
+EXTRACTION_QUEUE = "extraction"
+# Where the task lived before it moved beside the workflow it runs; rows queued then still count.
+FORMER_TASK_PATHS = ("publications.tasks.extract_document_pdf",)
 
 RESEARCHERS = "Researchers"
 EDITORS = "Editors"
@@ -42,39 +47,6 @@ INDEX_PERMISSIONS = {
 }
 
 
-# --- PDF checks -------------------------------------------------------------------------------
-
-
-def pdf_max_upload_bytes() -> int:
-    """The largest PDF anyone may upload, from settings.PDF_MAX_UPLOAD_MB."""
-    return int(settings.PDF_MAX_UPLOAD_MB) * 1024 * 1024
-
-
-def check_pdf_file(fileobj, name: str = "") -> None:
-    """Raise PdfRejected unless the file is a PDF (by its content, not its name) within the size limit."""
-    from publications.pdf import validate_pdf_upload
-
-    try:
-        validate_pdf_upload(fileobj, pdf_max_upload_bytes())
-    except ValidationError as exc:
-        raise PdfRejected(" ".join(exc.messages)) from exc
-
-
-def check_document_is_pdf(document) -> None:
-    """Raise PdfRejected unless a chosen document is a real PDF named .pdf."""
-    if document is None or not document.file:
-        raise NotADocument()
-    if document.file_extension.lower() != "pdf":
-        raise PdfRejected(
-            f"“{document.title}” is a .{document.file_extension or '?'} file. A publication's full text must be a PDF."
-        )
-    try:
-        with document.open_file() as fileobj:
-            check_pdf_file(fileobj, document.filename)
-    except FileNotFoundError as exc:
-        raise PdfRejected(f"The file of “{document.title}” is missing from storage. Please upload it again.") from exc
-
-
 # --- Extraction -------------------------------------------------------------------------------
 
 
@@ -84,8 +56,6 @@ def request_extraction(document_id: int | None, *, force: bool = False, sha256: 
     Cheap enough to call on every save: it compares the stored file name, size and hash with the
     record and does nothing when they match (unless ``force``). The reading happens in a task.
     """
-    from publications.tasks import extract_document_pdf
-
     if not document_id:
         return None
     document = get_document_model().objects.filter(pk=document_id).first()
@@ -275,7 +245,6 @@ class StuckExtractionSweep:
 def sweep_stuck_extractions(*, now: datetime.datetime | None = None) -> StuckExtractionSweep:
     """Queue again the extractions whose worker died or whose task was lost; fail them after 3 tries."""
     from publications.pdf import MESSAGES
-    from publications.tasks import extract_document_pdf
 
     now = now or timezone.now()
     report = StuckExtractionSweep()
@@ -323,10 +292,9 @@ def _documents_with_queued_extraction(now: datetime.datetime) -> set[int]:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from publications.tasks import extract_document_pdf
-
     # A task a dead worker left "running" stays so for ever; after the patience it no longer counts.
-    tasks = DBTaskResult.objects.filter(task_path=extract_document_pdf.module_path).filter(
+    paths = (extract_document_pdf.module_path, *FORMER_TASK_PATHS)
+    tasks = DBTaskResult.objects.filter(task_path__in=paths).filter(
         Q(status=TaskResultStatus.READY)
         | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - extraction_patience())
     )
@@ -380,6 +348,13 @@ def announce_extracted_text(document_id: int, signal: Signal = pdf_text_extracte
                     page.pk,
                     exc_info=(type(response), response, response.__traceback__),
                 )
+
+
+@task(queue_name=EXTRACTION_QUEUE)
+def extract_document_pdf(document_id: int, force: bool = False) -> str:
+    """Read a document's PDF into its PdfExtraction record; returns the final status."""
+    record = run_extraction(document_id, force=force)
+    return record.status if record else "gone"
 
 
 # --- Publications index set-up ----------------------------------------------------------------

@@ -1,9 +1,12 @@
-"""Identifier rules for publications: DOIs and ORCID iDs, normalised before they are checked."""
+"""Rules a publication's fields must meet: DOIs and ORCID iDs (normalised before they are checked), and the PDF."""
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from stdnum.iso7064 import mod_11_2
+
+from publications.exceptions import NotADocument, PdfRejected
 
 # A DOI is "10." + a registrant code (digits, optionally dotted) + "/" + a suffix without spaces.
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
@@ -64,3 +67,36 @@ def validate_orcid(value: str) -> None:
             code="invalid_orcid_checksum",
             params={"value": value},
         )
+
+
+# --- PDF checks -------------------------------------------------------------------------------
+
+
+def pdf_max_upload_bytes() -> int:
+    """The largest PDF anyone may upload, from settings.PDF_MAX_UPLOAD_MB."""
+    return int(settings.PDF_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def check_pdf_file(fileobj, name: str = "") -> None:
+    """Raise PdfRejected unless the file is a PDF (by its content, not its name) within the size limit."""
+    from publications.pdf import validate_pdf_upload
+
+    try:
+        validate_pdf_upload(fileobj, pdf_max_upload_bytes())
+    except ValidationError as exc:
+        raise PdfRejected(" ".join(exc.messages)) from exc
+
+
+def check_document_is_pdf(document) -> None:
+    """Raise PdfRejected unless a chosen document is a real PDF named .pdf."""
+    if document is None or not document.file:
+        raise NotADocument()
+    if document.file_extension.lower() != "pdf":
+        raise PdfRejected(
+            f"“{document.title}” is a .{document.file_extension or '?'} file. A publication's full text must be a PDF."
+        )
+    try:
+        with document.open_file() as fileobj:
+            check_pdf_file(fileobj, document.filename)
+    except FileNotFoundError as exc:
+        raise PdfRejected(f"The file of “{document.title}” is missing from storage. Please upload it again.") from exc

@@ -50,16 +50,6 @@ ALLOWED_LOOPS: frozenset[frozenset[str]] = frozenset(
     {
         frozenset(
             {
-                "publications.citations",
-                "publications.filters",
-                "publications.models",
-                "publications.presentation",
-                "publications.services",
-                "publications.tasks",
-            }
-        ),
-        frozenset(
-            {
                 "lectures.calendar",
                 "lectures.emails",
                 "lectures.forms",

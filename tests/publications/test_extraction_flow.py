@@ -125,7 +125,7 @@ class TestExtractionOnSave:
         ):
             page = make_publication(index, pdf=document)
             assert page.extraction.status == ExtractionStatus.PENDING
-            queued = DBTaskResult.objects.filter(task_path="publications.tasks.extract_document_pdf")
+            queued = DBTaskResult.objects.filter(task_path=services.extract_document_pdf.module_path)
             assert queued.count() == 1
             assert queued.get().args_kwargs["args"] == [document.pk]
         # What the worker does with that task:

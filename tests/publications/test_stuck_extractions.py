@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -136,6 +137,16 @@ class TestLostTasks:
             extract_document_pdf.enqueue(document_id=document.pk)
         assert services.sweep_stuck_extractions().total == 0
         assert len(queued_for(document)) == 1
+
+    def test_a_task_queued_under_its_former_path_still_counts(self, database_queue):
+        # Rows queued before the task moved beside its service name publications.tasks; the worker
+        # still finds the task there, so the sweep must not queue a second one.
+        document = make_document(pdf_bytes(TEXT), name="before-the-move.pdf")
+        record_for(document, status=ExtractionStatus.PENDING, requested_at=timezone.now() - AN_HOUR_AGO)
+        result = extract_document_pdf.enqueue(document.pk)
+        DBTaskResult.objects.filter(id=result.id).update(task_path="publications.tasks.extract_document_pdf")
+        assert services.sweep_stuck_extractions().total == 0
+        assert import_string("publications.tasks.extract_document_pdf") is extract_document_pdf
 
     def test_a_task_left_running_by_a_dead_worker_does_not_count(self, database_queue):
         document = make_document(pdf_bytes(TEXT), name="orphan.pdf")
