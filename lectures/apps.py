@@ -6,8 +6,14 @@ class LecturesConfig(AppConfig):
     verbose_name = "Lectures"
 
     def ready(self) -> None:
-        from lectures import receivers  # noqa: F401  (connects the publish receivers)
-        from lectures.models import LecturePage
+        from lectures import (
+            presentation,
+            receivers,  # noqa: F401  (connects the publish receivers)
+        )
+        from lectures.models import LectureIndexPage, LecturePage
         from salam.documents import register_document_use
 
         register_document_use(LecturePage, "slides")
+        # The pages' context needs forms and services, which import the models: set here, not imported there.
+        LectureIndexPage.build_context = staticmethod(presentation.lecture_index_context)
+        LecturePage.build_context = staticmethod(presentation.lecture_page_context)

@@ -6,6 +6,7 @@ to delete one's details. Joining links of online lectures go to confirmed regist
 
 import logging
 
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +14,6 @@ from django.utils import timezone
 
 from lectures import calendar
 from lectures.models import LectureAnnouncement, LecturePage, LectureState, Registration, RegistrationStatus
-from lectures.services import retention_deadline, waiting_position
 from lectures.times import venue_time_text
 from lectures.tokens import CANCEL_SALT, FORGET_SALT, make_token
 from salam.public_urls import public_page_url, public_url
@@ -114,7 +114,7 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
     lecture: LecturePage = registration.lecture
     now = timezone.now()
     if kind == "waiting":
-        extra.setdefault("position", waiting_position(registration))
+        extra.setdefault("position", registration.waiting_position())
     announcement: LectureAnnouncement | None = extra.get("announcement")
     subject = announcement.subject if announcement else SUBJECTS[kind].format(title=lecture.title)
     confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -131,7 +131,7 @@ def build_email(registration: Registration, kind: str, **extra) -> EmailMultiAlt
         "cancel_url": cancel_url(registration) if not lecture.has_ended(now) else "",
         "holds_seat": confirmed,
         "forget_url": forget_url(registration),
-        "deleted_on": retention_deadline(lecture),
+        "deleted_on": lecture.personal_data_deleted_at(),
         "show_details": kind not in {"recording", "lecture_cancelled"},
     }
     text = render_to_string("lectures/emails/message.txt", context)
@@ -167,3 +167,20 @@ def send_registration_email(registration_id: int, kind: str, **extra) -> bool:
         return False
     message.send()
     return True
+
+
+def send_each(registrations, kind: str, **extra) -> int:
+    """Send `kind` to each registration over one mail connection; returns how many were sent."""
+    sent = 0
+    with mail.get_connection() as connection:
+        for registration in registrations:
+            try:
+                message = build_email(registration, kind, **extra)
+                if message is not None:
+                    message.connection = connection
+                    message.send()
+                    sent += 1
+            except Exception:
+                # One bad address must not stop the notice reaching everyone else.
+                logger.exception("Could not send the %s email to registration %s", kind, registration.pk)
+    return sent

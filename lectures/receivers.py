@@ -27,7 +27,5 @@ def lecture_published(sender, instance: LecturePage, **kwargs) -> None:
     if instance.has_recording and instance.has_started(timezone.now()):
         already = LectureState.objects.filter(lecture_id=instance.pk, recording_notice_sent_at__isnull=False).exists()
         if not already:
-            from lectures.tasks import send_recording_notices
-
             lecture_id = instance.pk
-            transaction.on_commit(lambda: send_recording_notices.enqueue(lecture_id))
+            transaction.on_commit(lambda: services.send_recording_notices.enqueue(lecture_id))

@@ -46,23 +46,7 @@ ALLOWED_WRONG_WAY: frozenset[tuple[str, str]] = frozenset(
 )
 # search.signals reaches publications.signals and lectures.signals through __import__(module).
 ALLOWED_DYNAMIC: frozenset[str] = frozenset({"search.signals"})
-ALLOWED_LOOPS: frozenset[frozenset[str]] = frozenset(
-    {
-        frozenset(
-            {
-                "lectures.calendar",
-                "lectures.emails",
-                "lectures.forms",
-                "lectures.models",
-                "lectures.models.pages",
-                "lectures.models.registrations",
-                "lectures.services",
-                "lectures.tasks",
-                "lectures.views",
-            }
-        ),
-    }
-)
+ALLOWED_LOOPS: frozenset[frozenset[str]] = frozenset()
 
 
 @dataclass(frozen=True)

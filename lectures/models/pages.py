@@ -1,8 +1,10 @@
 """Lecture pages, series and speakers: what a visitor sees and an editor fills in."""
 
 import zoneinfo
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import cache
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,9 +22,10 @@ from wagtail.search import index
 
 from lectures.admin_forms import LecturePageForm
 from lectures.recordings import MEDIA_EXTENSIONS, ExternalVideo, media_kind, parse_external_video
+from lectures.signals import transcript_changed
 from lectures.times import venue_zone
 from lectures.transcripts import TranscriptFormatError, parse_transcript
-from salam.content import FollowedPage
+from salam.content import FollowedPage, text_changed
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
 from themes.panels import TagSuggestionsPanel
 
@@ -82,6 +85,8 @@ class LectureIndexPage(Page):
     """The list of lectures: upcoming ones first, then past ones with their recordings."""
 
     intro = models.TextField(blank=True, help_text="A sentence or two above the list.")
+    #: lectures.presentation.lecture_index_context, set in LecturesConfig.ready().
+    build_context: ClassVar[Callable[..., dict]]
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["salam.HomePage"]
@@ -89,10 +94,8 @@ class LectureIndexPage(Page):
     max_count = 1
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from lectures.views import lecture_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(lecture_index_context(self, request))
+        context.update(self.build_context(self, request))
         return context
 
 
@@ -112,6 +115,9 @@ class LecturePage(FollowedPage, Page):
     Times are entered as the clock reads at the venue (in the venue's time zone). The joining link
     of an online lecture is sent to registrants only and never shown on the page or in any feed.
     """
+
+    #: lectures.presentation.lecture_page_context, set in LecturesConfig.ready().
+    build_context: ClassVar[Callable[..., dict]]
 
     series = models.ForeignKey(LectureSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="lectures")
     abstract = models.TextField(help_text="What the lecture is about, in plain words. Blank lines separate paragraphs.")
@@ -246,14 +252,13 @@ class LecturePage(FollowedPage, Page):
         return result
 
     def _announce_transcript_change(self) -> None:
-        from lectures.signals import transcript_changed
-
         page_id = self.pk
 
         def send() -> None:
             page = LecturePage.objects.filter(pk=page_id).first()
             if page is not None:
                 transcript_changed.send(sender=LecturePage, page=page)
+                text_changed.send(sender=LecturePage, page=page)
 
         # The tagger and the search index read the committed row, so tell them after commit.
         transaction.on_commit(send)
@@ -277,6 +282,10 @@ class LecturePage(FollowedPage, Page):
 
     def has_started(self, now: datetime | None = None) -> bool:
         return self.start <= (now or timezone.now())
+
+    def personal_data_deleted_at(self) -> datetime:
+        """When the personal data of the lecture's registrants is deleted (LECTURE_PERSONAL_DATA_RETENTION_DAYS)."""
+        return self.end + timedelta(days=settings.LECTURE_PERSONAL_DATA_RETENTION_DAYS)
 
     @property
     def is_cancelled(self) -> bool:
@@ -311,10 +320,8 @@ class LecturePage(FollowedPage, Page):
         return "lectures/lecture_page.html"
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from lectures.views import lecture_page_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(lecture_page_context(self, request, form=kwargs.get("registration_form")))
+        context.update(self.build_context(self, request, form=kwargs.get("registration_form")))
         return context
 
     def serve(self, request: HttpRequest, *args, **kwargs):

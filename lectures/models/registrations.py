@@ -43,6 +43,22 @@ class LectureState(models.Model):
         return f"State of lecture {self.lecture_id}"
 
 
+#: The statuses that hold a seat or a place in the queue.
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    """The registrations a workflow acts on, each filter written once."""
+
+    def with_details(self) -> "RegistrationQuerySet":
+        """Registrations whose personal details are still stored (not anonymised)."""
+        return self.filter(anonymised_at__isnull=True)
+
+    def active(self, statuses=ACTIVE_STATUSES) -> "RegistrationQuerySet":
+        """Confirmed or waiting (or the given statuses), not anonymised: the people there is someone to write to."""
+        return self.with_details().filter(status__in=list(statuses))
+
+
 class Registration(models.Model):
     """One person's registration for one lecture: a confirmed seat, a place on the waiting list, or cancelled.
 
@@ -71,6 +87,8 @@ class Registration(models.Model):
     recording_notice_sent_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -87,6 +105,17 @@ class Registration(models.Model):
         if self.country and pycountry.countries.get(alpha_2=self.country.upper()) is None:
             raise ValidationError({"country": f"{self.country!r} is not an ISO 3166 country code."})
         self.email = normalise_email(self.email)
+
+    def waiting_position(self) -> int | None:
+        """1 for the next person to be promoted; None when the registration is not waiting."""
+        if self.status != RegistrationStatus.WAITING:
+            return None
+        ahead = Registration.objects.filter(
+            lecture_id=self.lecture_id,
+            status=RegistrationStatus.WAITING,
+            waiting_since__lte=self.waiting_since,
+        ).exclude(waiting_since=self.waiting_since, pk__gte=self.pk)
+        return ahead.count() + 1
 
     @property
     def country_name(self) -> str:

@@ -20,6 +20,7 @@ from lectures.models import LecturePage, LectureState, Registration
 from lectures.recordings import media_kind, parse_external_video
 from lectures.signals import transcript_changed
 from lectures.transcripts import TranscriptFormatError, parse_transcript, segments_to_vtt
+from salam.content import text_changed
 from tests.factories.lectures import details, make_lecture
 
 pytestmark = pytest.mark.django_db
@@ -165,10 +166,11 @@ class TestLectureRules:
     def test_transcript_change_is_announced_after_commit(self, site_root, django_capture_on_commit_callbacks):
         seen = []
 
-        def listener(sender, page, **kwargs):
-            seen.append((sender, page.pk, page.transcript))
+        def listener(sender, page, signal, **kwargs):
+            seen.append((signal, sender, page.pk, page.transcript))
 
         transcript_changed.connect(listener)
+        text_changed.connect(listener)  # the contract's signal, which the tagger and the index follow
         try:
             lecture = make_lecture()
             with django_capture_on_commit_callbacks(execute=True):
@@ -178,9 +180,13 @@ class TestLectureRules:
             with django_capture_on_commit_callbacks(execute=True):
                 lecture.transcript = "[00:00:01] Hello."
                 lecture.save()
-            assert seen == [(LecturePage, lecture.pk, "[00:00:01] Hello.")]
+            expected = [
+                (signal, LecturePage, lecture.pk, "[00:00:01] Hello.") for signal in (transcript_changed, text_changed)
+            ]
+            assert seen == expected
         finally:
             transcript_changed.disconnect(listener)
+            text_changed.disconnect(listener)
 
 
 class TestTranscriptsAndRecordings:
