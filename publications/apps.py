@@ -8,9 +8,12 @@ class PublicationsConfig(AppConfig):
     def ready(self) -> None:
         from publications import receivers  # noqa: F401  (connects the signal receivers)
         from publications.models import PublicationPage
+        from publications.services import bibtex_for_pages
+        from salam.content import register_bibtex_export
         from salam.documents import register_document_use
 
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
+        register_bibtex_export(bibtex_for_pages)
         _one_email_per_submission()
 
 

@@ -18,13 +18,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
+from django.http import HttpRequest
 from django.utils import timezone
 from django_tasks import task
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Revision, Workflow, WorkflowPage
 
+from publications.citations import CitationLinks, to_bibtex
 from publications.models import ExtractionStatus, PdfExtraction, PublicationIndexPage, PublicationPage
 from publications.signals import pdf_extraction_failed, pdf_text_extracted
+
+# The PDF checks live with the field rules (the page's clean() uses them); callers may import them here too.
+from publications.validators import check_document_is_pdf, check_pdf_file, pdf_max_upload_bytes  # noqa: F401
+from salam.content import text_changed
 
 logger = logging.getLogger(__name__)
 
@@ -338,9 +344,14 @@ def pages_using_document(document_id: int) -> list[PublicationPage]:
 
 
 def announce_extracted_text(document_id: int, signal: Signal = pdf_text_extracted) -> None:
-    """Send the signal (text read or not) for each publication using the document; a failing receiver spoils nothing."""
+    """Send the signal (text read or not) and text_changed for each publication using the document.
+
+    A failing receiver spoils nothing.
+    """
     for page in pages_using_document(document_id):
-        for receiver, response in signal.send_robust(sender=PublicationPage, page=page):
+        responses = signal.send_robust(sender=PublicationPage, page=page)
+        responses += text_changed.send_robust(sender=PublicationPage, page=page)
+        for receiver, response in responses:
             if isinstance(response, Exception):
                 logger.error(
                     "extraction signal receiver %r failed for page %s",
@@ -355,6 +366,29 @@ def extract_document_pdf(document_id: int, force: bool = False) -> str:
     """Read a document's PDF into its PdfExtraction record; returns the final status."""
     record = run_extraction(document_id, force=force)
     return record.status if record else "gone"
+
+
+# --- Citations ------------------------------------------------------------------------------
+
+
+def bibtex_for_pages(page_ids: list[int], request: HttpRequest) -> list[str]:
+    """BibTeX for the live, public publications among `page_ids`, in that order (salam.content's export)."""
+    pages = {
+        page.pk: page
+        for page in PublicationPage.objects.live()
+        .public()
+        .filter(pk__in=page_ids)
+        .select_related("institution")
+        .prefetch_related("publication_authors__author", "keywords")
+    }
+    entries = []
+    for page_id in page_ids:  # in the order of the results
+        page = pages.get(page_id)
+        if page is not None:
+            # On the host the visitor used (as the cite endpoints do), not the Wagtail Site's hostname.
+            url = page.get_url(request)
+            entries.append(to_bibtex(page, CitationLinks(page_url=request.build_absolute_uri(url) if url else "")))
+    return entries
 
 
 # --- Publications index set-up ----------------------------------------------------------------

@@ -8,6 +8,8 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from search import signals
+        from search import landing, signals
+        from themes.landing import register_figures
 
         signals.connect()
+        register_figures(landing.landing_figures)

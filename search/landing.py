@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from search.exceptions import SearchError
 from search.faceted import FacetValue, SearchHit, run_search
 from search.params import SearchParams
+from themes.landing import FiguresUnavailable
 
 RELATED_FACETS = {"country": "countries", "theme": "themes", "gcm": "GCM objectives"}
 
@@ -48,3 +50,11 @@ def facet_summary(facet: str, value: str, *, latest: int = 5, related: int = 8) 
         related=[(name, title, values) for name, title, values in others if values],
         latest=results.hits,
     )
+
+
+def landing_figures(facet: str, value: str) -> FacetSummary:
+    """facet_summary for themes' landing pages (registered in SearchConfig.ready()); errors as FiguresUnavailable."""
+    try:
+        return facet_summary(facet, value)
+    except SearchError as error:
+        raise FiguresUnavailable(error.message) from error

@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
-from salam.content import public_state_changed
+from salam.content import public_state_changed, text_changed
 from search import analysis, tasks
 from search.models import IndexOutbox
 
@@ -65,7 +65,7 @@ def on_view_restriction_changed(sender, instance, **kwargs) -> None:
 
 
 def on_content_changed(sender, page, **kwargs) -> None:
-    """New PDF text or a changed transcript on a live page (sent after commit)."""
+    """text_changed: new PDF text (or none) or a changed transcript on a live page (sent after commit)."""
     if page.live and _is_indexed(page):
         tasks.queue_pages([page.pk])
 
@@ -93,10 +93,4 @@ def connect() -> None:
     for model in (Country, Theme, GCMObjective):
         post_save.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy_saved.{model.__name__}")
         post_delete.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy_deleted.{model.__name__}")
-    for module, name in (("publications.signals", "pdf_text_extracted"), ("lectures.signals", "transcript_changed")):
-        try:
-            signal = getattr(__import__(module, fromlist=[name]), name)
-        except (ImportError, AttributeError):
-            logger.warning("%s.%s is not available; the index will not follow it", module, name)
-            continue
-        signal.connect(on_content_changed, dispatch_uid=f"search.{name}")
+    text_changed.connect(on_content_changed, dispatch_uid="search.text_changed")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from salam.content import bibtex_entries
 from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
 from search.exceptions import SearchError, SearchRejected
 from search.faceted import FACET_NOUNS, FACET_TITLES, run_search, search_or_correct
@@ -125,30 +126,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_bibtex(request: HttpRequest) -> HttpResponse:
     """The publications of the current search (up to 500) as one BibTeX file."""
-    from publications.citations import CitationLinks, to_bibtex
-    from publications.models import PublicationPage
-
     params = replace(parse_params(request.GET, strict=False), page=1, page_size=EXPORT_LIMIT)
     try:
         results = run_search(params, suggest=False)
     except SearchError as error:
         return unavailable(request, error, what="The citation export")
     ids = [hit.page_id for hit in results.hits if hit.is_publication]
-    pages = {
-        page.pk: page
-        for page in PublicationPage.objects.live()
-        .public()
-        .filter(pk__in=ids)
-        .select_related("institution")
-        .prefetch_related("publication_authors__author", "keywords")
-    }
-    entries = []
-    for page_id in ids:  # in the order of the results
-        page = pages.get(page_id)
-        if page is not None:
-            # On the host the visitor used (as the cite endpoints do), not the Wagtail Site's hostname.
-            url = page.get_url(request)
-            entries.append(to_bibtex(page, CitationLinks(page_url=request.build_absolute_uri(url) if url else "")))
+    entries = bibtex_entries(ids, request)  # registered by the publications app
     response = HttpResponse("\n".join(entries), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="salam-search-results.bib"'
     return response

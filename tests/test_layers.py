@@ -36,16 +36,9 @@ ALLOWED_WRONG_WAY: frozenset[tuple[str, str]] = frozenset(
         ("salam.periodic", "search.indexing"),
         ("salam.periodic", "search.status"),
         ("salam.periodic", "search.tasks"),
-        ("search.views", "publications.citations"),
-        ("search.views", "publications.models"),
-        ("themes.signals", "lectures.signals"),
-        ("themes.signals", "publications.signals"),
-        ("themes.views", "search.exceptions"),
-        ("themes.views", "search.landing"),
     }
 )
-# search.signals reaches publications.signals and lectures.signals through __import__(module).
-ALLOWED_DYNAMIC: frozenset[str] = frozenset({"search.signals"})
+ALLOWED_DYNAMIC: frozenset[str] = frozenset()
 ALLOWED_LOOPS: frozenset[frozenset[str]] = frozenset()
 
 

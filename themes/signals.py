@@ -10,7 +10,7 @@ import logging
 
 from django.db import transaction
 
-from salam.content import TextStatus, text_status_of
+from salam.content import TextStatus, text_changed, text_status_of
 from themes import services
 from themes.models import Country, GCMObjective, Theme
 
@@ -25,7 +25,7 @@ VOCABULARY_FIELDS: dict[type, tuple[str, ...]] = {
 
 
 def tag_page_with_new_text(sender, page, **kwargs) -> None:
-    """pdf_text_extracted / transcript_changed: queue tagging of that page."""
+    """text_changed (a PDF read or not, a transcript saved): queue tagging of that page."""
     if page is None or page.pk is None:
         return
     page_id = page.pk
@@ -78,8 +78,7 @@ def vocabulary_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Connect every receiver; the page apps' signals only if those apps are installed."""
-    from django.apps import apps
+    """Connect every receiver."""
     from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.signals import page_published
 
@@ -89,12 +88,4 @@ def connect() -> None:
         post_save.connect(vocabulary_saved, sender=model, dispatch_uid=f"{uid}_post_save")
         post_delete.connect(vocabulary_deleted, sender=model, dispatch_uid=f"{uid}_post_delete")
     page_published.connect(tag_published_page, dispatch_uid="themes_tag_after_publish")
-    if apps.is_installed("publications"):
-        from publications.signals import pdf_extraction_failed, pdf_text_extracted
-
-        pdf_text_extracted.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_pdf_extracted")
-        pdf_extraction_failed.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_pdf_failed")
-    if apps.is_installed("lectures"):
-        from lectures.signals import transcript_changed
-
-        transcript_changed.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_transcript_changed")
+    text_changed.connect(tag_page_with_new_text, dispatch_uid="themes_tag_after_text_changed")

@@ -1,14 +1,14 @@
 """Public landing pages of the taxonomy: each country, theme and GCM objective with its evidence.
 
-Counts and the latest results come from the search index (search.landing); when Elasticsearch is
-down the page still shows the description and links, and says the figures are unavailable.
+Counts and the latest results come from the source registered in themes.landing (the search index,
+search.landing); when it cannot answer the page still shows the description and links, and says
+the figures are unavailable.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from search.exceptions import SearchError
-from search.landing import facet_summary
+from themes import landing
 from themes.models import Country, GCMObjective, Theme
 
 
@@ -28,8 +28,8 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
 
 def _landing(request: HttpRequest, context: dict) -> HttpResponse:
     try:
-        context["summary"] = facet_summary(context["facet"], str(context["value"]))
-    except SearchError as error:
+        context["summary"] = landing.figures(context["facet"], str(context["value"]))
+    except landing.FiguresUnavailable as error:
         context["summary"] = None
         context["unavailable"] = error.message
     return render(request, "themes/landing.html", context)

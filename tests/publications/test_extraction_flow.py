@@ -16,6 +16,7 @@ from publications import pdf, services
 from publications.models import ExtractionStatus, PdfExtraction, PublicationPage
 from publications.services import RESEARCHERS
 from publications.signals import pdf_text_extracted
+from salam.content import text_changed
 from tests.factories.publications import form_errors, make_document, make_publication, page_form, pdf_bytes
 
 FEES = ["Recruitment fees paid by Nepali workers remain high.", "Qatar employers rarely reimburse them."]
@@ -36,6 +37,19 @@ def announcements():
 
 
 @pytest.fixture
+def text_changes():
+    """Pages announced through the contract's text_changed (read or not), as (sender, page id)."""
+    received = []
+
+    def receiver(sender, page, **kwargs):
+        received.append((sender, page.pk))
+
+    text_changed.connect(receiver, dispatch_uid="test-text-changed")
+    yield received
+    text_changed.disconnect(dispatch_uid="test-text-changed")
+
+
+@pytest.fixture
 def extraction_calls(monkeypatch):
     """Counts real extractions (the real function still runs)."""
     calls = []
@@ -52,7 +66,7 @@ def extraction_calls(monkeypatch):
 @pytest.mark.django_db
 class TestExtractionOnSave:
     def test_a_new_publications_pdf_is_read_and_announced(
-        self, index, announcements, django_capture_on_commit_callbacks
+        self, index, announcements, text_changes, django_capture_on_commit_callbacks
     ):
         content = pdf_bytes(FEES)
         with django_capture_on_commit_callbacks(execute=True):
@@ -66,6 +80,7 @@ class TestExtractionOnSave:
         assert record.requested_at <= record.started_at <= record.finished_at
         assert record.attempts == 1
         assert announcements.count((PublicationPage, page.pk)) == 1
+        assert text_changes.count((PublicationPage, page.pk)) == 1
 
     def test_the_same_file_is_read_only_once(self, index, extraction_calls):
         content = pdf_bytes(FEES)
@@ -108,15 +123,20 @@ class TestExtractionOnSave:
         assert record.status == ExtractionStatus.DONE
         assert "Returnees to Sri Lanka" in record.pages[0]
 
-    def test_a_damaged_pdf_still_saves_the_page_and_says_why(self, index, announcements):
+    def test_a_damaged_pdf_still_saves_the_page_and_says_why(
+        self, index, announcements, text_changes, django_capture_on_commit_callbacks
+    ):
         broken = make_document(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end", name="broken.pdf")
-        page = make_publication(index, pdf=broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            page = make_publication(index, pdf=broken)
         assert PublicationPage.objects.get(pk=page.pk).live
         record = page.extraction
         assert record.status == ExtractionStatus.FAILED
         assert record.reason in pdf.FAILURE_REASONS
         assert record.message
         assert announcements == []
+        # The tagger still learns of it (it tags from the title and abstract) through the contract.
+        assert text_changes == [(PublicationPage, page.pk)]
 
     def test_nothing_is_read_inside_the_request(self, index, admin_client):
         document = make_document(pdf_bytes(FEES), name="queued.pdf")
