@@ -113,7 +113,9 @@ class PublicationFeed(Feed):
 
     def item_enclosure_url(self, item: PublicationPage) -> str | None:
         # The full text only once the embargo is over; the document view checks the same again.
-        return item.pdf.url if item.pdf_id and item.full_text_is_public() else None
+        if not (item.pdf_id and item.full_text_is_public()):
+            return None
+        return self.request.build_absolute_uri(item.pdf.url)  # Django makes links absolute, not enclosures
 
     def item_enclosure_length(self, item: PublicationPage) -> int:
         return item.pdf.get_file_size() or 0 if item.pdf_id else 0

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from tests.factories import search as factories
@@ -52,6 +53,20 @@ def build_shelf(site_root) -> dict:
     PageViewRestriction.objects.create(page=pages["private"], restriction_type=PageViewRestriction.LOGIN)
     pages["private"].save_revision().publish()
     PageViewRestriction.objects.create(page=pages["made_private"], restriction_type=PageViewRestriction.LOGIN)
+    past = timezone.now() - datetime.timedelta(days=10)
+    pages.update(
+        lecture_upcoming=factories.lecture(site_root, "Upcoming: fair recruitment corridors", countries=["NP"]),
+        lecture_recorded=factories.lecture(
+            site_root,
+            "Recorded: wage protection",
+            start=past,
+            recording_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        ),
+        lecture_draft=factories.lecture(site_root, "Draft lecture on Kuwait", live=False),
+        lecture_private=factories.lecture(site_root, "Private lecture on Oman", live=False),
+    )
+    PageViewRestriction.objects.create(page=pages["lecture_private"], restriction_type=PageViewRestriction.LOGIN)
+    pages["lecture_private"].save_revision().publish()
     pages["withdrawn"].unpublish()
     pages["deleted"].delete()
     return pages
