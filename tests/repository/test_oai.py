@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 from lxml import etree
+from wagtail.models import PageViewRestriction
 
 from repository.models import OaiRecord
 from tests.repository.conftest import DELETED, HIDDEN
@@ -160,3 +161,37 @@ def test_a_withdrawn_publication_comes_back_when_published_again(shelf, client):
     root = validate(response.content)
     assert root.findtext(".//oai:repositoryName", namespaces=NS) == "SALAM knowledge hub"
     assert client.put("/oai").status_code == 405
+
+
+def test_a_move_under_a_private_section_withdraws_the_record_and_a_move_out_brings_it_back(shelf, client):
+    from publications.models import PublicationIndexPage
+    from tests.factories.publications import make_index
+
+    index = shelf["plain"].get_parent()
+    private_index = make_index(index.get_parent(), title="Internal", slug="internal")
+    PageViewRestriction.objects.create(page=private_index, restriction_type=PageViewRestriction.LOGIN)
+    shelf["plain"].move(private_index, pos="last-child")
+    root = oai(client, verb="GetRecord", identifier=ident(shelf["plain"]), metadataPrefix="oai_dc")
+    assert root.find(".//oai:header", NS).get("status") == "deleted"
+    page = type(shelf["plain"]).objects.get(pk=shelf["plain"].pk)
+    page.move(PublicationIndexPage.objects.get(pk=index.pk), pos="last-child")
+    root = oai(client, verb="GetRecord", identifier=ident(page), metadataPrefix="oai_dc")
+    assert root.find(".//oai:header", NS).get("status") is None
+
+
+def test_the_end_of_an_embargo_gives_the_record_a_new_datestamp(shelf, client):
+    page = shelf["embargoed"]
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    type(page).objects.filter(pk=page.pk).update(last_published_at=long_ago, first_published_at=long_ago)
+    OaiRecord.objects.filter(page_id=page.pk).update(datestamp=long_ago)
+
+    def stamp() -> str:
+        root = oai(client, verb="GetRecord", identifier=ident(page), metadataPrefix="oai_dc")
+        return root.findtext(".//oai:header/oai:datestamp", namespaces=NS)
+
+    assert stamp() == "2020-01-01T00:00:00Z"
+    lifted = datetime.date.today() - datetime.timedelta(days=1)
+    type(page).objects.filter(pk=page.pk).update(embargo_until=lifted)
+    assert stamp() == f"{lifted.isoformat()}T00:00:00Z"  # incremental harvests pick up the new PDF link
+    root = oai(client, verb="GetRecord", identifier=ident(page), metadataPrefix="oai_dc")
+    assert any(page.pdf.url in e.text for e in root.iterfind(".//dc:identifier", NS))
