@@ -213,20 +213,20 @@ class Harvest:
         return body
 
     def get_record(self, arguments: Mapping[str, str]) -> Element:
-        fmt = self.format(arguments["metadataPrefix"])
+        fmt = self.metadata_format(arguments["metadataPrefix"])
         found = self.find(page_id_of(arguments["identifier"]))
         body = self.element("GetRecord")
         body.append(self.record(found, fmt))
         return body
 
     def listidentifiers(self, arguments: Mapping[str, str]) -> Element:
-        return self.list("ListIdentifiers", arguments)
+        return self.list_items("ListIdentifiers", arguments)
 
     def listrecords(self, arguments: Mapping[str, str]) -> Element:
-        return self.list("ListRecords", arguments)
+        return self.list_items("ListRecords", arguments)
 
     # ---- shared --------------------------------------------------------------------------
-    def format(self, prefix: str) -> metadata.MetadataFormat:
+    def metadata_format(self, prefix: str) -> metadata.MetadataFormat:
         if prefix not in metadata.FORMATS:
             raise OaiError(
                 "cannotDisseminateFormat",
@@ -264,12 +264,12 @@ class Harvest:
             container.append(fmt.write(metadata.publication_facts(item, self.request)))
         return element
 
-    def list(self, verb: str, arguments: Mapping[str, str]) -> Element:
+    def list_items(self, verb: str, arguments: Mapping[str, str]) -> Element:
         if "resumptionToken" in arguments:
             state = self.read_token(verb, arguments["resumptionToken"])
         else:
             state = self.first_state(arguments)
-        fmt = self.format(state["m"])
+        fmt = self.metadata_format(state["m"])
         since = datetime.datetime.fromisoformat(state["f"]) if state["f"] else None
         before = datetime.datetime.fromisoformat(state["u"]) if state["u"] else None
         public, deleted = records.selected(spec=state["s"], since=since, before=before)
@@ -308,7 +308,7 @@ class Harvest:
         return datetime.timedelta(hours=settings.OAI_RESUMPTION_TOKEN_HOURS)
 
     def first_state(self, arguments: Mapping[str, str]) -> dict:
-        self.format(arguments["metadataPrefix"])
+        self.metadata_format(arguments["metadataPrefix"])
         spec = arguments.get("set", "")
         if spec and not records.set_exists(spec):
             raise OaiError("badArgument", f"There is no set {spec!r}; ListSets names them.")
