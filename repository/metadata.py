@@ -71,11 +71,9 @@ def publication_facts(page: PublicationPage, request: HttpRequest) -> Publicatio
         url=url,
         pdf_url=pdf_url,
         authors=page.authors,
-        countries=[t.country for t in page.country_tags.select_related("country") if t.country_id],
-        themes=[t.theme for t in page.theme_tags.select_related("theme") if t.theme_id],
-        objectives=sorted(
-            (t.objective for t in page.gcm_tags.select_related("objective") if t.objective_id), key=lambda o: o.number
-        ),
+        countries=[t.country for t in page.country_tags.all() if t.country_id],
+        themes=[t.theme for t in page.theme_tags.all() if t.theme_id],
+        objectives=sorted((t.objective for t in page.gcm_tags.all() if t.objective_id), key=lambda o: o.number),
         keywords=page.keyword_names,
         publisher=page.institution.name if page.institution_id else "SALAM knowledge hub",
     )

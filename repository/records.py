@@ -72,12 +72,17 @@ def set_exists(spec: str) -> bool:
     return value.isascii() and value.isdigit() and GCMObjective.objects.filter(number=int(value)).exists()
 
 
+#: What a list of records reads for each page: its tags, PDF and institution.
+TAG_PREFETCH = ("country_tags__country", "theme_tags__theme", "gcm_tags__objective")
+
+
 def page_set_specs(page: PublicationPage) -> list[str]:
     """The sets a publication is in (the families too, since a record in type:report is in type)."""
     specs = ["type", f"type:{page.publication_type}"]
-    countries = [tag.country.alpha2 for tag in page.country_tags.select_related("country") if tag.country_id]
-    themes = [tag.theme.slug for tag in page.theme_tags.select_related("theme") if tag.theme_id]
-    objectives = [tag.objective.number for tag in page.gcm_tags.select_related("objective") if tag.objective_id]
+    # .all(), so that a list prefetched with TAG_PREFETCH is read without a query per record.
+    countries = [tag.country.alpha2 for tag in page.country_tags.all() if tag.country_id]
+    themes = [tag.theme.slug for tag in page.theme_tags.all() if tag.theme_id]
+    objectives = [tag.objective.number for tag in page.gcm_tags.all() if tag.objective_id]
     for family, values in (("country", countries), ("theme", themes), ("gcm", objectives)):
         if values:
             specs.append(family)
@@ -114,6 +119,8 @@ def public_publications() -> QuerySet[PublicationPage]:
     return (
         PublicationPage.objects.live()
         .public()
+        .select_related("pdf", "institution")
+        .prefetch_related(*TAG_PREFETCH)
         .annotate(oai_datestamp=Greatest(published, Coalesce(Subquery(ledger), published), embargo_lifted))
     )
 
