@@ -12,7 +12,7 @@ from lxml import etree
 from wagtail.models import PageViewRestriction
 
 from repository.models import OaiRecord
-from tests.repository.conftest import DELETED, HIDDEN
+from tests.repository.conftest import DELETED, HIDDEN, PUBLIC
 from tests.repository.xml_schemas import NS, validate
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,19 @@ def test_the_end_of_an_embargo_gives_the_record_a_new_datestamp(shelf, client):
     assert stamp() == f"{lifted.isoformat()}T00:00:00Z"  # incremental harvests pick up the new PDF link
     root = oai(client, verb="GetRecord", identifier=ident(page), metadataPrefix="oai_dc")
     assert any(page.pdf.url in e.text for e in root.iterfind(".//dc:identifier", NS))
+
+
+def test_the_ledger_migration_records_the_publications_public_before_it(shelf, client):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("repository.migrations.0002_ledger_of_public_publications")
+    OaiRecord.objects.all().delete()
+    migration.backfill(apps, None)
+    recorded = dict(OaiRecord.objects.values_list("page_id", "set_specs"))
+    assert set(recorded) == {shelf[name].pk for name in PUBLIC}  # not the draft, private or withdrawn ones
+    assert recorded[shelf["open"].pk].split() == ["type", "type:policy_brief", "country", "country:NP", "gcm", "gcm:6"]
+    shelf["plain"].unpublish()  # withdrawn after the ledger arrived: a tombstone
+    root = oai(client, verb="GetRecord", identifier=ident(shelf["plain"]), metadataPrefix="oai_dc")
+    assert root.find(".//oai:header", NS).get("status") == "deleted"
