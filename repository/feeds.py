@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 
 from lectures.models import LecturePage, LectureStatus
 from publications.models import PublicationPage, PublicationType
+from repository.records import pdf_is_public
 from search.exceptions import InvalidSearchParameter, SearchError
 from search.faceted import SearchHit, run_search
 from search.params import parse_params
@@ -113,12 +114,12 @@ class PublicationFeed(Feed):
 
     def item_enclosure_url(self, item: PublicationPage) -> str | None:
         # The full text only once the embargo is over; the document view checks the same again.
-        if not (item.pdf_id and item.full_text_is_public()):
+        if not pdf_is_public(item):
             return None
         return self.request.build_absolute_uri(item.pdf.url)  # Django makes links absolute, not enclosures
 
     def item_enclosure_length(self, item: PublicationPage) -> int:
-        return item.pdf.get_file_size() or 0 if item.pdf_id else 0
+        return (item.pdf.get_file_size() or 0) if item.pdf_id else 0
 
     item_enclosure_mime_type = "application/pdf"
 

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element, SubElement
 from django.http import HttpRequest
 
 from publications.models import PublicationPage, PublicationType
+from repository.records import pdf_is_public
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -65,7 +66,7 @@ class PublicationFacts:
 def publication_facts(page: PublicationPage, request: HttpRequest) -> PublicationFacts:
     """Read a publication's public facts (the PDF only when its full text is public)."""
     url = request.build_absolute_uri(page.get_url(request))
-    pdf_url = request.build_absolute_uri(page.pdf.url) if page.pdf_id and page.full_text_is_public() else ""
+    pdf_url = request.build_absolute_uri(page.pdf.url) if pdf_is_public(page) else ""
     return PublicationFacts(
         page=page,
         url=url,

@@ -146,6 +146,13 @@ def selected(
     return public, deleted
 
 
+def pdf_is_public(page: PublicationPage) -> bool:
+    """True when anyone may download the publication's PDF: after the embargo, not in a private collection."""
+    if not page.pdf_id or not page.full_text_is_public():
+        return False
+    return not page.pdf.collection.get_view_restrictions().exists()
+
+
 def is_public(page: Page) -> bool:
     """Live and without a view restriction on the page or above it."""
     return bool(page.live) and not page.get_view_restrictions().exists()

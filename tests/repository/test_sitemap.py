@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 from wagtail.models import Collection, CollectionViewRestriction
 
 from tests.repository.conftest import DELETED, HIDDEN
+from tests.repository.test_oai import ident
 from themes.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,9 @@ def test_citation_pdf_url_only_where_anyone_may_download_the_pdf(shelf, client):
     document.save()
     assert client.get(document.url).status_code != 200
     assert scholar_pdf_url(client, shelf["open"]) is None
+    # Nor do the feed and the OAI-PMH record point to it.
+    parsed = feedparser.parse(client.get("/feeds/publications/country/NP/").content)
+    assert [entry.title for entry in parsed.entries] == ["Recruitment fees in Nepal"]
+    assert not [link for link in parsed.entries[0].links if link.rel == "enclosure"]
+    oai = client.get("/oai", {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": ident(shelf["open"])})
+    assert document.url not in oai.content.decode() and "Recruitment fees in Nepal" in oai.content.decode()
