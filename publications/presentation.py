@@ -66,7 +66,11 @@ def reader_context(page: PublicationPage, request: HttpRequest) -> dict:
             "page_count": record.page_count if record and record.status == ExtractionStatus.DONE else None,
             "embargoed_preview": not full_text_public,
         }
-    pdf_url = request.build_absolute_uri(document.url) if document and full_text_public and citable else ""
+    # Scholar's crawler is anonymous: offer the PDF only where anyone may download it (no private collection).
+    anyone_may_download = bool(
+        document and full_text_public and not document.collection.get_view_restrictions().exists()
+    )
+    pdf_url = request.build_absolute_uri(document.url) if anyone_may_download and citable else ""
     page_url = request.build_absolute_uri(page.get_url(request)) if page.pk else request.build_absolute_uri()
     links = citations.CitationLinks(page_url=page_url, pdf_url=pdf_url)
     country_tags = [tag for tag in page.country_tags.select_related("country") if tag.country_id]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("repository.urls")),
     path("", include("search.urls")),
     path("", include("themes.urls")),
     path("", include("publications.urls")),

@@ -26,7 +26,10 @@ INSTALLED_APPS = [
     "publications",
     "lectures",
     "search",
+    "repository",
     "wagtail.contrib.forms",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -214,6 +217,16 @@ TAGGER_RETAG_DEBOUNCE_S = env_int("TAGGER_RETAG_DEBOUNCE_S", 60)
 TAGGER_CORPUS_DIR = Path(env("TAGGER_CORPUS_DIR", str(BASE_DIR / "themes" / "corpus")))
 # Where the model trained on the corpus alone is cached, so a fresh database installs it in a second.
 TAGGER_CACHE_DIR = Path(env("TAGGER_CACHE_DIR", str(VAR_DIR / "tagger")))
+
+# OAI-PMH (repository/): the domain in every record identifier (oai:<it>:publication/<id>; change it
+# never once harvesters have it), the name and contact harvesters see, records per answer, token lifetime.
+OAI_REPOSITORY_IDENTIFIER = env("OAI_REPOSITORY_IDENTIFIER", "salam-hub.example")
+OAI_REPOSITORY_NAME = env("OAI_REPOSITORY_NAME", "SALAM knowledge hub")
+OAI_ADMIN_EMAIL = env("OAI_ADMIN_EMAIL", "repository@salam-hub.example")
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_RESUMPTION_TOKEN_HOURS = env_int("OAI_RESUMPTION_TOKEN_HOURS", 24)
+# Atom feeds: entries per feed.
+FEED_ITEMS = env_int("FEED_ITEMS", 30)
 
 CACHES = {
     "default": {

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ("salam", "publications", "lectures", "themes", "search")
+APP_DIRS = ("salam", "publications", "lectures", "themes", "search", "repository")
 DEV_DIRS = ("tests", "bench")
 FIRST_PARTY = {*APP_DIRS, *DEV_DIRS, "manage"}
-TEST_TOOLS = {"pytest", "pytest-django", "factory-boy", "playwright", "ruff", "psutil"}
+TEST_TOOLS = {"pytest", "pytest-django", "factory-boy", "playwright", "ruff", "psutil", "sickle", "feedparser"}
 
 
 def normalise(name: str) -> str:
