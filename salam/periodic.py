@@ -149,6 +149,16 @@ def purge_lecture_registrations() -> str:
     return _command("purge_lecture_registrations")
 
 
+def send_alert_digests() -> str:
+    """Send the email alerts' digests due in this period (once each, however often this runs)."""
+    return _command("send_alert_digests")
+
+
+def purge_alert_subscriptions() -> str:
+    """Delete stopped email alerts and those never confirmed."""
+    return _command("purge_alert_subscriptions")
+
+
 # The order matters: publishing and the embargo sweep queue index operations that the outbox replay
 # right after them sends to Elasticsearch in the same run.
 JOBS: tuple[PeriodicJob, ...] = (
@@ -199,6 +209,18 @@ JOBS: tuple[PeriodicJob, ...] = (
         "Delete registrants' personal data past LECTURE_PERSONAL_DATA_RETENTION_DAYS.",
         DAILY,
         purge_lecture_registrations,
+    ),
+    PeriodicJob(
+        "send_alert_digests",
+        "Email each confirmed alert its daily or weekly digest of new publications and lectures, once per period.",
+        HOURLY,
+        send_alert_digests,
+    ),
+    PeriodicJob(
+        "purge_alert_subscriptions",
+        "Delete stopped email alerts and those not confirmed within ALERTS_CONFIRM_DAYS.",
+        DAILY,
+        purge_alert_subscriptions,
     ),
 )
 

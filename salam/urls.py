@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("themes.urls")),
     path("", include("publications.urls")),
     path("", include("lectures.urls")),
+    path("", include("alerts.urls")),
 ]
 
 if settings.DEBUG:

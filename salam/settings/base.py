@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "lectures",
     "search",
     "repository",
+    "alerts",
     "wagtail.contrib.forms",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -203,6 +204,12 @@ LECTURE_PERSONAL_DATA_RETENTION_DAYS = env_int("LECTURE_PERSONAL_DATA_RETENTION_
 SEARCH_API_RATE_LIMIT = env_rate("SEARCH_API_RATE_LIMIT", "120/m")
 LECTURE_REGISTRATION_RATE_PER_IP = env_rate("LECTURE_REGISTRATION_RATE_PER_IP", "30/h")
 LECTURE_REGISTRATION_RATE_PER_EMAIL = env_rate("LECTURE_REGISTRATION_RATE_PER_EMAIL", "5/h")
+# Email alerts: subscriptions per address and per email (rate limits as above); days a confirmation
+# link stays valid (an unconfirmed subscription is deleted after that); most items in one digest.
+ALERTS_SUBSCRIBE_RATE_PER_IP = env_rate("ALERTS_SUBSCRIBE_RATE_PER_IP", "20/h")
+ALERTS_SUBSCRIBE_RATE_PER_EMAIL = env_rate("ALERTS_SUBSCRIBE_RATE_PER_EMAIL", "5/h")
+ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 7)
+ALERTS_DIGEST_MAX_ITEMS = env_int("ALERTS_DIGEST_MAX_ITEMS", 25)
 # Behind a reverse proxy every request comes from the proxy: name the header it puts the client's address in.
 if env("RATELIMIT_IP_META_KEY"):
     RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
