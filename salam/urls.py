@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("themes.urls")),
     path("", include("publications.urls")),
     path("", include("lectures.urls")),
+    path("", include("usage.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "publications",
     "lectures",
     "search",
+    "usage",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -214,6 +215,12 @@ TAGGER_RETAG_DEBOUNCE_S = env_int("TAGGER_RETAG_DEBOUNCE_S", 60)
 TAGGER_CORPUS_DIR = Path(env("TAGGER_CORPUS_DIR", str(BASE_DIR / "themes" / "corpus")))
 # Where the model trained on the corpus alone is cached, so a fresh database installs it in a second.
 TAGGER_CACHE_DIR = Path(env("TAGGER_CACHE_DIR", str(VAR_DIR / "tagger")))
+
+# Usage figures (usage/recorder.py): whether page views and PDF downloads are counted; how often each
+# web process's background thread counts what it queued; how many events it may hold (then drops).
+USAGE_COUNTING = env_bool("USAGE_COUNTING", True)
+USAGE_FLUSH_INTERVAL_S = env_float("USAGE_FLUSH_INTERVAL_S", 5.0, low=0.5, high=300.0)
+USAGE_QUEUE_MAX = env_int("USAGE_QUEUE_MAX", 10000)
 
 CACHES = {
     "default": {
