@@ -1,16 +1,10 @@
-"""Fixtures of the usage tests: a publications index, a fresh in-process queue for every test."""
+"""Fixtures of the usage tests: a fresh in-process queue for every test."""
 
 import pytest
 
-from tests.factories.publications import make_index
 from usage import recorder
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
-
-
-@pytest.fixture
-def index(site_root):
-    return make_index(site_root)
 
 
 @pytest.fixture(autouse=True)

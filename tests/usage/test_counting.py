@@ -9,7 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from tests.factories.publications import make_document, make_publication
+from publications.models import PublicationIndexPage
+from salam.models import HomePage
+from tests.factories.publications import make_document, make_index, make_publication
+from tests.publications.conftest import rolled_back_after_module
 from tests.usage.conftest import BROWSER
 from usage import recorder
 from usage.counting import Event, count_events, local_day, roll_up
@@ -39,9 +42,17 @@ def view(page, at: datetime.datetime, ip: str = "198.51.100.7", agent: str = BRO
     return Event(UsageKind.VIEW, page.pk, ip, agent, ms(at))
 
 
+@pytest.fixture(scope="module")
+def paper(django_db_setup, django_db_blocker):
+    """One public publication with its PDF, built once for the module."""
+    with rolled_back_after_module(django_db_blocker):
+        index = make_index(HomePage.objects.get())
+        yield make_publication(index, title="Recruitment fees in Nepal", pdf=make_document())
+
+
 @pytest.fixture
-def paper(index):
-    return make_publication(index, title="Recruitment fees in Nepal", pdf=make_document())
+def index(paper):
+    return PublicationIndexPage.objects.get(pk=paper.get_parent().pk)
 
 
 def test_a_browser_viewing_and_downloading_is_counted_after_the_request_without_a_write_in_it(client, paper):
