@@ -67,14 +67,35 @@ def _today(now: datetime.datetime) -> datetime.date:
     return timezone.localtime(now).date()
 
 
+class _Memory:
+    """What a process remembers between batches, so an idle or busy thread does not ask the database again."""
+
+    today_salt: tuple[datetime.date, str] | None = None
+    rolled_up_before: datetime.date | None = None
+
+
+_memory = _Memory()
+
+
+def forget() -> None:
+    """Drop the remembered salt and roll-up day (tests, whose database is rolled back between them)."""
+    _memory.today_salt = None
+    _memory.rolled_up_before = None
+
+
 def salt_for(day: datetime.date, now: datetime.datetime) -> str | None:
     """The day's salt, made on first use for today; None for a day whose salt is gone (counted too late)."""
+    today = _today(now)
+    if _memory.today_salt and _memory.today_salt[0] == day == today:
+        return _memory.today_salt[1]
     row = UsageSalt.objects.filter(day=day).first()
-    if row is not None:
-        return row.salt
-    if day != _today(now):
-        return None
-    row, _ = UsageSalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})
+    if row is None:
+        if day != today:
+            return None
+        row, _ = UsageSalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})
+    if day == today:
+        # Only today's: a finished day's salt is deleted by whichever process rolls the day up.
+        _memory.today_salt = (day, row.salt)
     return row.salt
 
 
@@ -110,6 +131,10 @@ def count_events(events: Iterable[Event], now: datetime.datetime | None = None) 
     """Count a batch of recorded requests into today's visits, then roll up any finished day."""
     now = now or timezone.now()
     report = CountReport()
+    # Once a day per process: the roll-up's own check is a query, and the thread runs every few seconds.
+    if _memory.rolled_up_before != _today(now - ROLL_UP_AFTER):
+        report.rolled_up_days = roll_up(now)
+        _memory.rolled_up_before = _today(now - ROLL_UP_AFTER)
     people: list[Event] = []
     for event in events:
         report.received += 1
@@ -117,6 +142,8 @@ def count_events(events: Iterable[Event], now: datetime.datetime | None = None) 
             report.robots += 1
         else:
             people.append(event)
+    if not people:
+        return report
     views = _public_publications({e.target_id for e in people if e.kind == UsageKind.VIEW})
     downloads = _downloadable_publications({e.target_id for e in people if e.kind == UsageKind.DOWNLOAD})
 
@@ -149,7 +176,6 @@ def count_events(events: Iterable[Event], now: datetime.datetime | None = None) 
         report.counted += len(stamps)
     if rows:
         _upsert_visits(rows)
-    report.rolled_up_days = roll_up(now)
     return report
 
 
