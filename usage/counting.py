@@ -190,6 +190,9 @@ def _upsert_visits(rows: list[tuple]) -> None:
                        - CASE WHEN ABS(%s - {visit}.last_ms) <= %s THEN 1 ELSE 0 END,
             last_ms = CASE WHEN excluded.last_ms > {visit}.last_ms THEN excluded.last_ms ELSE {visit}.last_ms END
     """  # noqa: S608
+    # Every process writes its rows in the same (key) order, so two processes counting the same
+    # visitors at once wait for each other instead of deadlocking.
+    rows = sorted(rows, key=lambda row: row[:4])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
