@@ -97,7 +97,11 @@ def flush() -> CountReport:
 
 def _loop() -> None:
     while True:
-        time.sleep(settings.USAGE_FLUSH_INTERVAL_S)
+        interval = settings.USAGE_FLUSH_INTERVAL_S
+        # A thread replaced (after a fork, or by a test starting afresh) or switched off ends.
+        if interval <= 0 or _state.thread is not threading.current_thread():
+            return
+        time.sleep(interval)
         close_old_connections()
         try:
             report = flush()
