@@ -59,6 +59,7 @@ class Covered:
 
 @dataclass(frozen=True)
 class TopPublication:
+    pk: int
     title: str
     url: str
     views: int
@@ -230,7 +231,7 @@ def _figures(scope: str, pages: QuerySet[PublicationPage], months: int, today: d
     titles = {page.pk: page for page in PublicationPage.objects.filter(pk__in=ranked)}
     top = [
         TopPublication(
-            titles[pk].title, titles[pk].url or "", per_page[pk][UsageKind.VIEW], per_page[pk][UsageKind.DOWNLOAD]
+            pk, titles[pk].title, titles[pk].url or "", per_page[pk][UsageKind.VIEW], per_page[pk][UsageKind.DOWNLOAD]
         )
         for pk in ranked
     ]
