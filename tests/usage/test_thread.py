@@ -10,7 +10,7 @@ from tests.usage.conftest import BROWSER
 from usage import recorder
 from usage.models import UsageKind, UsageVisit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_thread_counts_a_queued_view_by_itself(site_root, settings):
