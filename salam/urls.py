@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("publications.urls")),
     path("", include("lectures.urls")),
     path("", include("alerts.urls")),
+    path("", include("usage.urls")),
 ]
 
 if settings.DEBUG:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "search",
     "repository",
     "alerts",
+    "usage",
     "wagtail.contrib.forms",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -234,6 +235,11 @@ OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
 OAI_RESUMPTION_TOKEN_HOURS = env_int("OAI_RESUMPTION_TOKEN_HOURS", 24)
 # Atom feeds: entries per feed.
 FEED_ITEMS = env_int("FEED_ITEMS", 30)
+# Usage figures (usage/recorder.py): whether page views and PDF downloads are counted; how often each
+# web process's background thread counts what it queued; how many events it may hold (then drops).
+USAGE_COUNTING = env_bool("USAGE_COUNTING", True)
+USAGE_FLUSH_INTERVAL_S = env_float("USAGE_FLUSH_INTERVAL_S", 5.0, low=0.5, high=300.0)
+USAGE_QUEUE_MAX = env_int("USAGE_QUEUE_MAX", 10000)
 
 CACHES = {
     "default": {

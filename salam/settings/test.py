@@ -21,3 +21,6 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Concurrent runs on one PostgreSQL server must not share a test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_salam_{os.getpid()}"}
+# No background thread: the tests count what they queued with usage.recorder.flush(), on their own
+# connection, where the test's transaction is visible.
+USAGE_FLUSH_INTERVAL_S = 0

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ("salam", "publications", "lectures", "themes", "search", "repository")
+APP_DIRS = ("salam", "publications", "lectures", "themes", "search", "repository", "alerts", "usage")
 DEV_DIRS = ("tests", "bench")
 FIRST_PARTY = {*APP_DIRS, *DEV_DIRS, "manage"}
 TEST_TOOLS = {"pytest", "pytest-django", "factory-boy", "playwright", "ruff", "psutil", "sickle", "feedparser"}
