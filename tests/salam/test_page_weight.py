@@ -16,7 +16,7 @@ def test_the_parser_finds_stylesheets_scripts_and_everything_the_browser_would_f
     parser.feed(
         '<link rel="stylesheet" href="/static/a.css"><link rel="alternate" href="https://feeds.example.org/x">'
         '<link rel="preload" href="https://fonts.example.com/f.woff2"><script src="/static/b.js"></script>'
-        "<script>inline()</script><img src=\"data:image/png;base64,AAAA\" srcset=\"//cdn.example.net/i.png 2x\">"
+        '<script>inline()</script><img src="data:image/png;base64,AAAA" srcset="//cdn.example.net/i.png 2x">'
         '<a href="https://elsewhere.example.org/">a link is not a request</a><iframe src="https://player.example/1">'
     )
     assert parser.stylesheets == ["/static/a.css"] and parser.scripts == ["/static/b.js"]
