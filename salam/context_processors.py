@@ -32,27 +32,33 @@ def _navigation(centre: "CentreSettings") -> list[dict[str, str]]:
     ]
 
 
-def _centre() -> "CentreSettings":
-    from salam.models import CentreSettings
+def _centre_and_partners() -> tuple["CentreSettings", list]:
+    """The centre's settings, its About page and its partners, in one query when it has partners."""
+    from salam.models import CentreSettings, PartnerInstitute
 
-    return CentreSettings.load()
+    partners = list(PartnerInstitute.objects.filter(centre__isnull=False).select_related("centre__about_page"))
+    if partners:
+        return partners[0].centre, partners
+    return CentreSettings.objects.select_related("about_page").first() or CentreSettings.load(), []
 
 
 def about_url(centre: "CentreSettings") -> str:
-    """The About page's address: the one the centre's settings name, if it is live and public."""
+    """The About page's address: the one the centre's settings name while it is live (a private one
+    still asks visitors to sign in), else /about/."""
     page = centre.about_page
-    if page is not None and page.live and not page.get_view_restrictions().exists():
+    if page is not None and page.live:
         return page.url or "/about/"
     return "/about/"
 
 
 def site_chrome(request: HttpRequest) -> dict:
     """Navigation, the centre's settings and its partner institutes, computed only when a template uses them."""
-    # One settings row per request, shared by the navigation (About link) and the footer.
-    centre = SimpleLazyObject(_centre)
+    # Read once per request, shared by the navigation (About link) and the footer.
+    loaded = SimpleLazyObject(_centre_and_partners)
+    centre = SimpleLazyObject(lambda: loaded[0])
     return {
         "site_navigation": SimpleLazyObject(lambda: _navigation(centre)),
         "centre": centre,
         "about_url": SimpleLazyObject(lambda: about_url(centre)),
-        "partner_institutes": SimpleLazyObject(lambda: list(centre.partners.all())),
+        "partner_institutes": SimpleLazyObject(lambda: loaded[1]),
     }
