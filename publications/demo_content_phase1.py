@@ -84,7 +84,8 @@ PUBLICATIONS_PHASE1 = [
                     "Replace calendar bans with limits based on measured heat stress at each site, published "
                     "daily. Make the main contractor answerable for the conditions of subcontracted workers.",
                     "Origin countries can include heat-stress protections in bilateral labour agreements and "
-                    "cover them in pre-departure orientation, in line with GCM objectives 6 and 7.",
+                    "cover them in pre-departure orientation, in line with objectives 6 and 7 of the Global "
+                    "Compact for Migration.",
                 ],
             ),
         ],
@@ -193,7 +194,8 @@ PUBLICATIONS_PHASE1 = [
                     "application, would make substitution visible. Wage protection systems already record "
                     "what workers are paid; comparing the two is a matter of data sharing.",
                     "Access to justice and remedy requires that complaints can be made from Pakistan after "
-                    "return, when the fear of losing the visa no longer applies.",
+                    "return, when the fear of losing the visa no longer applies. Both measures answer "
+                    "objectives 6 and 7 of the Global Compact for Migration.",
                 ],
             ),
         ],
@@ -283,7 +285,8 @@ PUBLICATIONS_PHASE1 = [
                     "The course lasts between twelve and twenty-one days and covers cooking, cleaning, language "
                     "and the customs of the destination country, mostly Kuwait, Saudi Arabia and Jordan.",
                     "Pre-departure orientation is meant to empower workers: to tell them their rights and how to "
-                    "claim them. GCM objective 3 asks for accurate and timely information at every stage.",
+                    "claim them. Objective 3 of the Global Compact for Migration asks for accurate and timely "
+                    "information.",
                 ],
             ),
             (
@@ -354,7 +357,8 @@ PUBLICATIONS_PHASE1 = [
                 [
                     "Access to justice means that a complaint can be made safely and heard quickly. Shelters, "
                     "women labour attachés and hotlines in Nepali are the first steps; legal aid after return is "
-                    "the next.",
+                    "the next. Objective 7 of the Global Compact for Migration asks states to reduce the "
+                    "vulnerabilities that keep women silent.",
                 ],
             ),
         ],
@@ -449,7 +453,7 @@ PUBLICATIONS_PHASE1 = [
                 [
                     "A consular registry kept up to date through the welfare fund, messaging groups run with "
                     "community associations, and pre-approved spending limits for heads of mission.",
-                    "Consular support and welfare are the subject of GCM objective 14.",
+                    "Consular support and welfare are the subject of objective 14 of the Global Compact for Migration.",
                 ],
             ),
         ],
@@ -485,7 +489,8 @@ PUBLICATIONS_PHASE1 = [
                     "The process began with a small group of countries of origin and now counts twelve members. "
                     "Its thematic areas cover skills, recruitment, pre-departure orientation, remittances and "
                     "labour market analysis.",
-                    "International cooperation and partnerships are the subject of GCM objective 23.",
+                    "International cooperation and partnerships are the subject of objective 23 of the "
+                    "Global Compact for Migration.",
                 ],
             ),
             (
@@ -537,8 +542,8 @@ PUBLICATIONS_PHASE1 = [
                 [
                     "Unlike the Gulf, Japan recruits care workers through government-to-government arrangements "
                     "with skills and language tests in the country of origin.",
-                    "Skills development and the mutual recognition of qualifications are the subject of GCM "
-                    "objective 18; regular pathways of objective 5.",
+                    "Skills development and the mutual recognition of qualifications are the subject of objective "
+                    "18 of the Global Compact for Migration; regular pathways of objective 5.",
                 ],
             ),
             (
