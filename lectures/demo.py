@@ -1,4 +1,4 @@
-"""Demo lectures for `manage.py load_demo`: a series, three speakers, two upcoming and two past lectures.
+"""Demo lectures for `manage.py load_demo`: a series, eight speakers, eighteen lectures upcoming and past.
 
 Everything here is fictional. Times are set relative to the day the demo is loaded, so the
 upcoming lectures stay upcoming. Past lectures have what a real one has afterwards: a recording
@@ -19,6 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.utils.file import hash_filelike
 
+from lectures.demo_programme import LECTURES_PHASE1, SPEAKERS_PHASE1
 from lectures.models import (
     LectureCountryTag,
     LectureGCMTag,
@@ -196,7 +197,7 @@ def _index(parent_page: Page, stdout) -> LectureIndexPage:
 
 @transaction.atomic
 def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
-    """Create the demo lecture index, series, speakers and four lectures under parent_page; skip existing ones."""
+    """Create the demo lecture index, series, speakers and lectures under parent_page; skip existing ones."""
     created: list[Page] = []
     index = _index(parent_page, stdout)
     series, _ = LectureSeries.objects.get_or_create(
@@ -207,9 +208,9 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
         },
     )
     speakers = {}
-    for data in SPEAKERS:
+    for data in [*SPEAKERS, *SPEAKERS_PHASE1]:
         speakers[data["name"]], _ = Speaker.objects.get_or_create(name=data["name"], defaults=data)
-    for data in LECTURES:
+    for data in [*LECTURES, *LECTURES_PHASE1]:
         if LecturePage.objects.filter(slug=data["slug"]).exists():
             continue
         start = _at(data["days"], data["hour"], data["zone"])
@@ -246,7 +247,7 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
                 lecture.gcm_tags.add(LectureGCMTag(objective=objective))
         index.add_child(instance=lecture)
         lecture.save_revision().publish()
-        _register_demo_participants(lecture, data.get("nearly_full", 0))
+        _register_demo_participants(lecture, data.get("nearly_full", 0) or data.get("participants", 0))
         created.append(lecture)
         _say(stdout, f"Created lecture “{lecture.title}”")
     return created
@@ -305,9 +306,11 @@ def _slides(data: dict):
 
 
 def _register_demo_participants(lecture: LecturePage, count: int) -> None:
-    # Rows are written directly: demo participants must not be sent emails.
+    # Rows are written directly: demo participants must not be sent emails. At a past lecture
+    # most of them came (checked in at the door), so attendance figures have something to count.
     roles = list(Role.values)
     now = timezone.now()
+    past = lecture.start < now
     Registration.objects.bulk_create(
         Registration(
             lecture=lecture,
@@ -317,6 +320,7 @@ def _register_demo_participants(lecture: LecturePage, count: int) -> None:
             role=roles[number % len(roles)],
             consent_at=now,
             confirmed_at=now,
+            checked_in_at=lecture.start if past and number % 5 else None,
         )
         for number in range(1, count + 1)
     )

@@ -1,8 +1,10 @@
-"""Demo publications for `manage.py load_demo`: seven fictional papers and briefs with generated PDFs.
+"""Demo publications for `manage.py load_demo`: seventeen fictional papers, briefs and reports with generated PDFs.
 
-Everything here is invented: the people, the surveys and the figures. The PDFs are written with
-reportlab when the demo is loaded; their text names countries, themes and GCM objectives so the
-tagger has something to find. Running it again skips what already exists (by slug).
+Everything here is invented: the people, their institutes, the surveys and the figures; no paper
+names one of the centre's real partner institutes as its publisher. The PDFs are written with
+reportlab when the demo is loaded, several pages each with running heads and page numbers; their
+text names countries, themes and GCM objectives so the tagger has something to find. Running it
+again skips what already exists (by slug).
 """
 
 from __future__ import annotations
@@ -19,23 +21,27 @@ from wagtail.models import Page
 from wagtail.utils.file import hash_filelike
 
 from publications.demo_content import AUTHORS, PUBLICATIONS, RELATED
+from publications.demo_content_phase1 import AUTHORS_PHASE1, PUBLICATIONS_PHASE1, RELATED_PHASE1
 from publications.models import (
     Author,
     PublicationIndexPage,
     PublicationPage,
 )
-from salam.models import PartnerInstitute
 from themes.models import Country, GCMObjective, Theme
 
 logger = logging.getLogger(__name__)
 
+ALL_AUTHORS = {**AUTHORS, **AUTHORS_PHASE1}
+ALL_PUBLICATIONS = [*PUBLICATIONS, *PUBLICATIONS_PHASE1]
+
 
 def demo_pdf(spec: dict, authors: list[Author], institution: str) -> bytes:
-    """A multi-page PDF: a title page with the abstract, then one page per section."""
+    """A multi-page PDF: a title page with the abstract, one page per section, then methods and a table."""
+    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     buffer = io.BytesIO()
     names = ", ".join(author.name for author in authors)
@@ -61,14 +67,39 @@ def demo_pdf(spec: dict, authors: list[Author], institution: str) -> bytes:
     for heading, paragraphs in spec["sections"]:
         story += [PageBreak(), Paragraph(heading, styles["Heading2"])]
         story += [Paragraph(paragraph, styles["BodyText"]) for paragraph in paragraphs]
+    if spec.get("method"):
+        story += [PageBreak(), Paragraph("Data and methods", styles["Heading2"])]
+        story += [Paragraph(spec["method"], styles["BodyText"])]
+    if spec.get("table"):
+        table = Table([list(row) for row in spec["table"]], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.grey),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        story += [PageBreak(), Paragraph("Annex: main figures", styles["Heading2"]), table]
     story += [Spacer(1, 24), Paragraph("Fictional demo content of the SALAM knowledge hub.", styles["Italic"])]
-    document.build(story)
+
+    def running_head(canvas, doc) -> None:
+        # Page numbers printed on the page, as a real report has them (they match the PDF's own numbering).
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(2.5 * cm, 1.5 * cm, spec["title"][:90])
+        canvas.drawRightString(A4[0] - 2.5 * cm, 1.5 * cm, str(doc.page))
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=running_head, onLaterPages=running_head)
     return buffer.getvalue()
 
 
 def _authors() -> dict[str, Author]:
     authors = {}
-    for key, (name, affiliation, country_code, orcid) in AUTHORS.items():
+    for key, (name, affiliation, country_code, orcid) in ALL_AUTHORS.items():
         country = Country.objects.filter(alpha2=country_code).first() if country_code else None
         authors[key], _ = Author.objects.get_or_create(
             name=name, defaults={"affiliation": affiliation, "country": country, "orcid": orcid}
@@ -91,9 +122,9 @@ def _index_under(parent_page: Page) -> tuple[PublicationIndexPage, bool]:
 
 
 def _publication(spec: dict, index: PublicationIndexPage, authors: dict[str, Author]) -> PublicationPage:
-    institution = PartnerInstitute.objects.filter(name=spec["institution"]).first()
     page_authors = [authors[key] for key in spec["authors"]]
-    content = demo_pdf(spec, page_authors, spec["institution"])
+    # The fictional authors' own (fictional) institute; never a partner institute as publisher.
+    content = demo_pdf(spec, page_authors, page_authors[0].affiliation)
     document = get_document_model()(title=spec["title"][:255])
     document.file.save(f"{spec['slug']}.pdf", ContentFile(content), save=False)
     document.file_size = len(content)
@@ -107,7 +138,7 @@ def _publication(spec: dict, index: PublicationIndexPage, authors: dict[str, Aut
         publication_type=spec["type"],
         publication_date=spec["date"],
         abstract=spec["abstract"],
-        institution=institution,
+        institution=None,
         language="en",
         pdf=document,
         doi=spec["doi"],
@@ -136,7 +167,7 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
             created.append(index)
         authors = _authors()
         existing = set(PublicationPage.objects.child_of(index).values_list("slug", flat=True))
-        for spec in PUBLICATIONS:
+        for spec in ALL_PUBLICATIONS:
             if spec["slug"] in existing:
                 continue
             page = _publication(spec, index, authors)
@@ -144,7 +175,7 @@ def create_demo(parent_page: Page, *, stdout=None) -> list[Page]:
             if stdout is not None:
                 stdout.write(f"Created publication '{page.title}'")
         pages = {page.slug: page for page in PublicationPage.objects.child_of(index)}
-        for slug, related_slugs in RELATED.items():
+        for slug, related_slugs in {**RELATED, **RELATED_PHASE1}.items():
             page = pages.get(slug)
             if page is None or page.related_publications.exists():
                 continue

@@ -3,8 +3,11 @@
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
@@ -74,13 +77,81 @@ class StandardPage(Page):
     subpage_types = ["salam.StandardPage"]
 
 
-class PartnerInstitute(index.Indexed, models.Model):
-    """A research institute that runs SALAM, named in the site footer."""
+@register_setting(icon="group")
+class CentreSettings(ClusterableModel, BaseGenericSetting):
+    """Who runs the centre, the programme it belongs to and who funds it: shown in every page's footer
+    and on the About page, edited under Settings > Centre and partners."""
 
+    centre_name = models.CharField(
+        max_length=200,
+        default="South Asia Centre for Labour Mobility and Migrants",
+        help_text="The centre's full name, written out after “SALAM” in the footer.",
+    )
+    about_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the “About” link in the navigation and footer opens.",
+    )
+    programme_name = models.CharField(max_length=100, blank=True, default="GOALS")
+    programme_title = models.CharField(
+        max_length=255,
+        blank=True,
+        default="Governance of Labour Migration in South and South-East Asia",
+        help_text="What the programme's name stands for.",
+    )
+    programme_agencies = models.CharField(
+        max_length=255, blank=True, default="ILO, IOM and UN Women", help_text="Who runs the programme."
+    )
+    programme_url = models.URLField(blank=True)
+    funder_name = models.CharField(max_length=200, blank=True, default="Swiss Agency for Development and Cooperation")
+    funder_short_name = models.CharField(max_length=20, blank=True, default="SDC")
+    funder_url = models.URLField(blank=True, default="https://www.eda.admin.ch/sdc")
+
+    panels = [
+        FieldPanel("centre_name"),
+        PageChooserPanel("about_page"),
+        InlinePanel("partners", heading="Partner institutes", label="Partner institute"),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in ("programme_name", "programme_title", "programme_agencies", "programme_url")],
+            heading="Programme",
+        ),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in ("funder_name", "funder_short_name", "funder_url")], heading="Funder"
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "Centre and partners"
+
+    def __str__(self) -> str:
+        return self.centre_name
+
+
+class PartnerInstitute(index.Indexed, models.Model):
+    """A research institute that runs SALAM: named in the footer and on the About page when it belongs to
+    the centre's settings; a publication may name it as its publisher."""
+
+    centre = ParentalKey(
+        CentreSettings,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partners",
+        help_text="Set for the institutes the footer and About page name.",
+    )
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=100)
     url = models.URLField(blank=True)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One sentence on what the institute does, for the About page."
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    # Wagtail's inline panel keeps the editor's order in this field.
+    sort_order_field = "sort_order"
 
     search_fields = [
         index.SearchField("name", boost=3),
@@ -88,6 +159,7 @@ class PartnerInstitute(index.Indexed, models.Model):
         *(index.AutocompleteField(name) for name in ("name", "country")),
         *(index.FilterField(name) for name in ("name", "country", "sort_order")),
     ]
+    panels = [FieldPanel("name"), FieldPanel("country"), FieldPanel("url"), FieldPanel("description")]
 
     class Meta:
         ordering = ["sort_order", "name"]

@@ -131,6 +131,7 @@ class PageReport:
     url: str
     status: dict[str, int | None] = dataclasses.field(default_factory=dict)  # width name -> HTTP status
     violations: dict[str, list[dict]] = dataclasses.field(default_factory=dict)  # width name -> failing ones
+    elsewhere: set[str] = dataclasses.field(default_factory=set)  # requests that did not go to the hub
 
 
 _report: dict[str, PageReport] = {}
@@ -215,11 +216,20 @@ def _build_report(live_server, browser) -> None:
     paths = _demo_paths()
     screenshots = os.environ.get("A11Y_SCREENSHOTS")
     reports = {spec.name: PageReport(url=_address(spec, paths)) for spec in PAGES}
+    current: list[PageReport] = []
+
+    def note_elsewhere(request) -> None:
+        # Every request a page makes must go to the hub itself: no CDN, no web font, no provider's player.
+        if not request.url.startswith((live_server.url, "data:", "blob:")) and current:
+            current[-1].elsewhere.add(request.url)
+
     for width_name, viewport in WIDTHS.items():
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
+        page.on("request", note_elsewhere)
         for spec in PAGES:
             report = reports[spec.name]
+            current.append(report)
             report.status[width_name], violations = _check(page, spec, live_server.url + report.url)
             report.violations[width_name] = _failing(violations)
             if screenshots:
@@ -270,3 +280,8 @@ def test_no_serious_accessibility_violations(spec: PublicPage, axe_report: dict[
     assert set(report.status.values()) == {spec.status}, f"{spec.name}: {report.url} answered {report.status}"
     found = _describe(report)
     assert not found, f"axe found serious or critical violations on {spec.name} ({report.url}):\n{found}"
+
+
+def test_every_request_goes_to_the_hub(axe_report: dict[str, PageReport]):
+    elsewhere = {name: sorted(report.elsewhere) for name, report in axe_report.items() if report.elsewhere}
+    assert not elsewhere, f"pages asked other hosts for something: {elsewhere}"

@@ -258,13 +258,15 @@ class TestCommands:
 
 def test_demo_content_is_created_once(site_root):
     created = create_demo(site_root)
-    assert len(created) == 4
+    assert len(created) == 18
     lectures = LecturePage.objects.live()
     now = timezone.now()
-    assert sum(lecture.start > now for lecture in lectures) == 2
+    upcoming = [lecture for lecture in lectures if lecture.start > now]
+    assert len(upcoming) == 6
     past = [lecture for lecture in lectures if lecture.end < now]
-    assert all(lecture.transcript_segments() and lecture.has_recording and lecture.slides for lecture in past)
-    nearly_full = max(lectures, key=lambda lecture: lecture.registrations.count())
+    complete = [lecture for lecture in past if lecture.transcript_segments() and lecture.slides]
+    assert len(complete) >= 4 and sum(lecture.has_recording for lecture in complete) >= 2
+    nearly_full = max(upcoming, key=lambda lecture: lecture.registrations.count())
     assert services.seats_left(nearly_full) == 2
     assert all(lecture.country_tags.exists() and lecture.theme_tags.exists() for lecture in lectures)
     assert create_demo(site_root) == []

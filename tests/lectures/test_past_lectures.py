@@ -34,7 +34,20 @@ def test_the_transcript_can_be_downloaded(client, site_root):
 def test_the_demos_past_lectures_have_a_recording_slides_and_a_transcript(client, site_root):
     create_demo(site_root)
     past = [lecture for lecture in LecturePage.objects.live() if lecture.has_ended()]
-    assert len(past) == 2
+    assert len(past) == 12
+    for lecture in past:
+        html = client.get(lecture.url).content.decode()
+        assert CALENDAR not in html, lecture.title
+        if lecture.slides:
+            assert f'href="{lecture.slides.url}"' in html
+        if lecture.transcript:
+            assert "Download the transcript" in html and lecture.transcript_segments()
+    # The two with everything a past lecture can have: a recording, slides and a transcript.
+    past = [
+        lecture
+        for lecture in past
+        if lecture.slug in ("remittances-after-the-pandemic", "skills-recognition-returning-migrants")
+    ]
     for lecture in past:
         html = client.get(lecture.url).content.decode()
         assert 'id="recording-heading"' in html and 'id="lecture-player"' in html, lecture.title
@@ -43,7 +56,6 @@ def test_the_demos_past_lectures_have_a_recording_slides_and_a_transcript(client
             assert slides.read(5) == b"%PDF-"
         assert f'href="{lecture.slides.url}"' in html
         assert "Download the transcript" in html and lecture.transcript_segments()
-        assert CALENDAR not in html
         assert client.get(lecture.slides.url).status_code == 200
     # The recording on the hub lasts as long as its transcript, so every timestamp can be played.
     local = next(lecture for lecture in past if lecture.recording_file)

@@ -51,7 +51,10 @@ def library(django_db_setup, django_db_blocker):
             abstract=ABSTRACT,
             doi="10.5555/salam.2024.014",
             pdf=pdf,
-            institution=PartnerInstitute.objects.get(name="Nepal Migration Policy Institute"),
+            # A fictional publisher: test papers are never attributed to the real partner institutes.
+            institution=PartnerInstitute.objects.get_or_create(
+                name="Nepal Migration Policy Institute", country="Nepal"
+            )[0],
             live=False,
         )
         main.country_tags.add(PublicationCountryTag(country=Country.objects.get(alpha2="NP")))

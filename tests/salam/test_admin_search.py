@@ -37,8 +37,8 @@ SEARCHES = [
     (Author, "Thapa", "Sita Thapa (Tribhuvan University)"),
     (Author, "tha", "Sita Thapa (Tribhuvan University)"),
     (Author, "Tribhuvan", "Sita Thapa (Tribhuvan University)"),
-    (PartnerInstitute, "Overseas", "Pakistan Centre for Overseas Employment Research (Pakistan)"),
-    (PartnerInstitute, "Nepal", "Nepal Migration Policy Institute (Nepal)"),
+    (PartnerInstitute, "Migratory", "Refugee and Migratory Movements Research Unit (Bangladesh)"),
+    (PartnerInstitute, "Nepal", "Centre for the Study of Labour and Mobility (Nepal)"),
     (Speaker, "Rahman", "Farida Rahman (BRAC University)"),
     (Speaker, "BRAC", "Farida Rahman (BRAC University)"),
 ]

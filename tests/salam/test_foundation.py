@@ -71,8 +71,10 @@ class TestPagesRender:
             assert landmark in html
         for label in ("Publications", "Lectures", "Search", "Themes"):
             assert f">{label}</a>" in html
-        assert "Nepal Migration Policy Institute" in html
-        assert '<label for="site-search-q"' in html
+        assert "Centre for the Study of Labour and Mobility" in html
+        # The home page leads with its own search box; other pages have the header's.
+        assert '<label for="hero-q"' in html and 'id="site-search-q"' not in html
+        assert '<label for="site-search-q"' in client.get("/themes/").content.decode()
 
     def test_unknown_url_gets_the_friendly_404(self, client, site_root):
         response = client.get("/no-such-page/")

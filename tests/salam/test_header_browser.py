@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-NAV_LABELS = ["Publications", "Lectures", "Search", "Themes"]
+NAV_LABELS = ["Publications", "Lectures", "Search", "Evidence map", "Themes", "About"]
 
 
 def _box(locator) -> dict:
@@ -33,7 +33,7 @@ def test_phone_header_is_one_row_and_the_menu_opens_with_and_without_javascript(
     for javascript in (True, False):
         context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
         page = context.new_page()
-        page.goto(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/themes/")
         _one_row(page)
         nav = page.get_by_role("navigation", name="Main")
         assert not nav.is_visible()
@@ -57,7 +57,7 @@ def test_phone_header_is_one_row_and_the_menu_opens_with_and_without_javascript(
 
 def test_desktop_header_shows_navigation_and_search_and_names_the_logo_by_its_text(live_server, site_root, browser):
     page = browser.new_page(viewport=DESKTOP)
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/themes/")
     assert not page.locator(".site-menu__toggle").is_visible()
     nav = page.get_by_role("navigation", name="Main")
     for label in NAV_LABELS:
@@ -68,7 +68,21 @@ def test_desktop_header_shows_navigation_and_search_and_names_the_logo_by_its_te
     page.screenshot(path="/tmp/header-desktop.png")
 
     # Speech users say what they see: the logo link's accessible name starts with its visible words.
-    visible = " ".join(page.locator(".site-brand > :not(.visually-hidden)").all_inner_texts())
+    # The logo is an image of the word SALAM: its alt text is what is seen.
+    logo_alt = page.locator(".site-brand > img").get_attribute("alt")
+    visible = " ".join([logo_alt, *page.locator(".site-brand > span:not(.visually-hidden)").all_inner_texts()])
     assert visible == "SALAM Knowledge hub on labour migration"
     assert page.get_by_role("link", name=re.compile("^" + re.escape(visible))).count() == 1
+    page.close()
+
+
+def test_one_search_box_per_page_and_the_header_s_gives_way_on_pages_about_search(
+    live_server, site_root, search_index, browser
+):
+    page = browser.new_page(viewport=DESKTOP)
+    for path, own_box in (("/", "#hero-q"), ("/search/?q=remittances", "#q"), ("/themes/", "#site-search-q")):
+        page.goto(f"{live_server.url}{path}")
+        boxes = page.locator("input[type=search]")
+        assert boxes.count() == 1, f"{path} has {boxes.count()} search boxes"
+        assert page.locator(own_box).is_visible(), path
     page.close()

@@ -6,7 +6,7 @@ the background worker afterwards, as they would be for a researcher's upload.
 
 from django.core.management.base import BaseCommand
 
-from salam.models import HomePage, StandardPage
+from salam.models import CentreSettings, HomePage, StandardPage
 
 ABOUT_TEXT = (
     "SALAM brings together research institutes in Bangladesh, India, Nepal, Pakistan and Sri Lanka "
@@ -30,6 +30,11 @@ class Command(BaseCommand):
             home.add_child(instance=about)
             about.save_revision().publish()
             created.append(about)
+        # The navigation's and footer's About link, and the partners shown on it, follow this setting.
+        centre = CentreSettings.load()
+        if centre.about_page_id is None:
+            centre.about_page = StandardPage.objects.child_of(home).get(slug="about")
+            centre.save(update_fields=["about_page"])
         # Each app creates its own index page under the home page (or reuses the one there).
         created += create_demo_publications(home, stdout=self.stdout)
         created += create_demo_lectures(home, stdout=self.stdout)
