@@ -181,6 +181,10 @@ def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | Non
     report = ReplayReport()
     cursor = 0
     while True:
+        # Taken before the batch's transaction, so it commits at once: taken inside, a worker killed
+        # after its bulk write would roll the counter back, the next replay would reuse the version,
+        # and Elasticsearch would refuse its newer documents as "already there" (409).
+        version = next_version()
         with transaction.atomic():
             rows = list(
                 IndexOutbox.objects.select_for_update(skip_locked=True)
@@ -196,7 +200,6 @@ def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | Non
                 if not targets:
                     raise IndexMissing()
                 targets = write_targets(client)
-                version = next_version()
                 documents, build_errors = _documents_or_errors(page_ids)
                 errors = {**build_errors, **bulk_write(client, documents, version, targets)}
             except (*ELASTICSEARCH_ERRORS, IndexMissing) as exc:

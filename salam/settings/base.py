@@ -165,6 +165,9 @@ else:
 # run one worker for each queue (scripts/worker does).
 TASK_QUEUES = ["default", "extraction"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+# A task still running after this long, on a worker this machine cannot see, is taken to have lost its
+# worker and is queued again (salam.workers); longer than any task may take.
+TASK_WORKER_LOST_AFTER_S = env_int("TASK_WORKER_LOST_AFTER_S", 6 * 3600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SALAM knowledge hub"

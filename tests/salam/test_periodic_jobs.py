@@ -84,6 +84,7 @@ def test_one_run_does_every_job(site_root, search_index):
     assert all(run.outcome(name) == "ok" for name in periodic.job_names()), run.output
     assert "1 scheduled revisions published" in run.lines["publish_scheduled"]
     assert "1 interrupted extractions queued again" in run.lines["sweep_stuck_extractions"]
+    assert "0 tasks of dead workers queued again" in run.lines["requeue_lost_tasks"]
     assert "1 expired rate-limit counters deleted" in run.lines["purge_rate_counters"]
     assert "The index is up to date" in run.lines["check_search_index"]
     # Published, and indexed by the outbox replay of the same run; the PDF was read again.
@@ -144,7 +145,7 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(settings, monkeypatc
     monkeypatch.setattr(services, "sweep_stuck_extractions", crash)
     run = Run()
     assert run.error is not None and run.error.returncode == 1
-    assert "3 of 8 periodic jobs failed: replay_outbox, sweep_stuck_extractions, check_search_index" in str(run.error)
+    assert "3 of 9 periodic jobs failed: replay_outbox, sweep_stuck_extractions, check_search_index" in str(run.error)
     failed = {"replay_outbox", "sweep_stuck_extractions", "check_search_index"}
     for name in periodic.job_names():
         assert run.outcome(name) == ("FAILED" if name in failed else "ok"), run.output
