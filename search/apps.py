@@ -8,6 +8,8 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from search import signals
+        from salam.backup import register_backup_part
+        from search import backup, signals
 
         signals.connect()
+        register_backup_part(backup.PART)

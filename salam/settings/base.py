@@ -189,6 +189,9 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_NAME = env("SEARCH_INDEX_NAME", "salam")
 SEARCH_INDEX_SHARDS = env_int("SEARCH_INDEX_SHARDS", 1)
 SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
+# Where `manage.py backup` has Elasticsearch write its snapshots: inside the nodes' path.repo
+# (scripts/elasticsearch sets path.repo to this folder), and readable by this process to archive them.
+SEARCH_SNAPSHOT_DIR = Path(env("SEARCH_SNAPSHOT_DIR", str(VAR_DIR / "elasticsearch" / "snapshots")))
 ELASTICSEARCH_TIMEOUT_S = env_int("ELASTICSEARCH_TIMEOUT_S", 10)
 
 # PDF extraction limits (per file, enforced in a child process).
