@@ -117,6 +117,13 @@ def sweep_stuck_extractions() -> str:
     return f"{services.sweep_stuck_extractions()}."
 
 
+def requeue_lost_tasks() -> str:
+    """Queue again the tasks whose worker died mid-task (or fail them after three tries)."""
+    from salam import workers
+
+    return workers.requeue_lost_tasks().summary() + "."
+
+
 def send_lecture_reminders() -> str:
     """Send the day-before lecture reminders that are due."""
     return _command("send_lecture_reminders")
@@ -179,6 +186,12 @@ JOBS: tuple[PeriodicJob, ...] = (
         "Send index operations still waiting in the outbox (Elasticsearch was down, a task was lost).",
         EVERY_RUN,
         replay_outbox,
+    ),
+    PeriodicJob(
+        "requeue_lost_tasks",
+        "Queue again tasks whose worker died while running them; fail them, with the reason, after 3 tries.",
+        EVERY_RUN,
+        requeue_lost_tasks,
     ),
     PeriodicJob(
         "sweep_stuck_extractions",

@@ -8,8 +8,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from search import landing, signals
+        from salam.backup import register_backup_part
+        from search import backup, landing, signals
         from themes.landing import register_figures
 
         signals.connect()
         register_figures(landing.landing_figures)
+        register_backup_part(backup.PART)

@@ -151,8 +151,16 @@ _clients: dict[tuple, Elasticsearch] = {}
 _clients_lock = threading.Lock()
 
 
+def elasticsearch_hosts(url: str | None = None) -> list[str]:
+    """The nodes named by ELASTICSEARCH_URL: one address, or several separated by commas (a cluster)."""
+    return [host.strip() for host in (url or settings.ELASTICSEARCH_URL).split(",") if host.strip()]
+
+
 def get_client() -> Elasticsearch:
-    """A client for ELASTICSEARCH_URL, shared per process (it is thread-safe and pools connections)."""
+    """A client for ELASTICSEARCH_URL, shared per process (it is thread-safe and pools connections).
+
+    With several nodes listed, a request that finds its node gone is retried once on another one.
+    """
     key = (settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT_S)
     client = _clients.get(key)
     if client is None:
@@ -160,7 +168,7 @@ def get_client() -> Elasticsearch:
             client = _clients.get(key)
             if client is None:
                 client = Elasticsearch(
-                    settings.ELASTICSEARCH_URL,
+                    elasticsearch_hosts(),
                     request_timeout=settings.ELASTICSEARCH_TIMEOUT_S,
                     # One quick retry: a visitor would rather see "unavailable" than wait.
                     max_retries=1,

@@ -46,3 +46,12 @@ class IndexMissing(SearchError):
     """The alias has no index behind it yet (run `manage.py search_index --rebuild`)."""
 
     message = "The search index has not been built yet. Run `manage.py search_index --rebuild`."
+
+
+class RebuildIncomplete(SearchError):
+    """A rebuild's new index lacks documents Elasticsearch had acknowledged (a node was lost): not swapped in."""
+
+    message = (
+        "The rebuild was abandoned: the new index lost documents while a node was down. "
+        "The old index still serves searches; run `manage.py search_index --rebuild` again."
+    )

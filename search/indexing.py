@@ -26,7 +26,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from search import builders
 from search.documents import alias_name, building_alias_name, get_client, index_body, new_index_name
-from search.exceptions import IndexMissing
+from search.exceptions import IndexMissing, RebuildIncomplete
 from search.models import IndexOutbox, IndexVersion
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ def finish_bulk_load(client: Elasticsearch, name: str) -> None:
             }
         },
     )
+    # A node that held the new index and died comes back with its copy; nothing is read before then.
+    client.cluster.health(index=name, wait_for_status="yellow", timeout=f"{REBUILD_TIMEOUT_S}s")
     client.indices.refresh(index=name)
 
 
@@ -179,6 +181,10 @@ def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | Non
     report = ReplayReport()
     cursor = 0
     while True:
+        # Taken before the batch's transaction, so it commits at once: taken inside, a worker killed
+        # after its bulk write would roll the counter back, the next replay would reuse the version,
+        # and Elasticsearch would refuse its newer documents as "already there" (409).
+        version = next_version()
         with transaction.atomic():
             rows = list(
                 IndexOutbox.objects.select_for_update(skip_locked=True)
@@ -194,7 +200,6 @@ def replay_outbox(*, batch_size: int = OUTBOX_BATCH, client: Elasticsearch | Non
                 if not targets:
                     raise IndexMissing()
                 targets = write_targets(client)
-                version = next_version()
                 documents, build_errors = _documents_or_errors(page_ids)
                 errors = {**build_errors, **bulk_write(client, documents, version, targets)}
             except (*ELASTICSEARCH_ERRORS, IndexMissing) as exc:
@@ -289,17 +294,20 @@ def rebuild(
     create_index(client, name, aliases=[building_alias_name()], bulk_load=True)
     report = RebuildReport(index=name)
     source = documents if documents is not None else builders.iter_all_documents()
+    acknowledged: set[int] = set()
     try:
         for results in _bulk_pipeline(client, _actions_from(source, name, version), chunk_size, threads):
             for ok, item in results:
                 action, result = next(iter(item.items()))
                 if ok or _item_ok(action, result):
                     report.documents += 1
+                    acknowledged.add(int(result["_id"]))
                 else:
                     report.errors[int(result["_id"])] = str(result.get("error"))[:500]
             if on_chunk:
                 on_chunk(report.documents)
         finish_bulk_load(client, name)
+        _resend_lost(client, name, acknowledged)
         report.removed = swap_alias(client, name)
     except BaseException:
         client.indices.delete(index=name, ignore_unavailable=True)
@@ -310,6 +318,34 @@ def rebuild(
     report.seconds = time.perf_counter() - clock
     logger.info("search index rebuilt: %s, %d documents in %.1f s", name, report.documents, report.seconds)
     return report
+
+
+def _lost(client: Elasticsearch, index: str, acknowledged: set[int]) -> set[int]:
+    """Acknowledged pages missing from ``index`` that should be there (not deleted or hidden since)."""
+    present = {int(hit["_id"]) for hit in helpers.scan(client, index=index, query={"_source": False}, size=1000)}
+    missing = acknowledged - present
+    if not missing:
+        return set()
+    return {page_id for page_id, document in builders.documents_for(missing).items() if document is not None}
+
+
+def _resend_lost(client: Elasticsearch, index: str, acknowledged: set[int]) -> None:
+    """Make sure the new index holds every document Elasticsearch acknowledged, before it is swapped in.
+
+    A rebuild loads without replicas and with an asynchronous translog (BULK_LOAD_SETTINGS): a node
+    killed while holding the new index comes back without its last acknowledged writes, and the
+    rebuild would otherwise swap in an index with holes. Those pages are sent again; if some are
+    still missing, the rebuild fails and the old index keeps serving.
+    """
+    lost = _lost(client, index, acknowledged)
+    if not lost:
+        return
+    logger.warning("search rebuild: %d acknowledged documents were lost by a node; sending them again", len(lost))
+    errors = bulk_write(client, builders.documents_for(lost), next_version(), [building_alias_name()])
+    client.indices.refresh(index=index)
+    still = _lost(client, index, acknowledged)
+    if still or errors:
+        raise RebuildIncomplete()
 
 
 def _bulk_pipeline(

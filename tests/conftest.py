@@ -15,7 +15,9 @@ from elasticsearch import Elasticsearch
 @pytest.fixture(scope="session")
 def es_client():
     """A client for the real Elasticsearch server; the run fails loudly if it is not there."""
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
+    from search.documents import elasticsearch_hosts
+
+    client = Elasticsearch(elasticsearch_hosts(), request_timeout=30)
     try:
         client.cluster.health(wait_for_status="yellow", timeout="30s")
     except Exception as exc:

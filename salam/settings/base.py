@@ -170,6 +170,9 @@ else:
 # run one worker for each queue (scripts/worker does).
 TASK_QUEUES = ["default", "extraction"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+# A task still running after this long, on a worker this machine cannot see, is taken to have lost its
+# worker and is queued again (salam.workers); longer than any task may take.
+TASK_WORKER_LOST_AFTER_S = env_int("TASK_WORKER_LOST_AFTER_S", 6 * 3600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SALAM knowledge hub"
@@ -191,6 +194,9 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_NAME = env("SEARCH_INDEX_NAME", "salam")
 SEARCH_INDEX_SHARDS = env_int("SEARCH_INDEX_SHARDS", 1)
 SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
+# Where `manage.py backup` has Elasticsearch write its snapshots: inside the nodes' path.repo
+# (scripts/elasticsearch sets path.repo to this folder), and readable by this process to archive them.
+SEARCH_SNAPSHOT_DIR = Path(env("SEARCH_SNAPSHOT_DIR", str(VAR_DIR / "elasticsearch" / "snapshots")))
 ELASTICSEARCH_TIMEOUT_S = env_int("ELASTICSEARCH_TIMEOUT_S", 10)
 
 # PDF extraction limits (per file, enforced in a child process).

@@ -84,6 +84,7 @@ def test_one_run_does_every_job(site_root, search_index):
     assert all(run.outcome(name) == "ok" for name in periodic.job_names()), run.output
     assert "1 scheduled revisions published" in run.lines["publish_scheduled"]
     assert "1 interrupted extractions queued again" in run.lines["sweep_stuck_extractions"]
+    assert "0 tasks of dead workers queued again" in run.lines["requeue_lost_tasks"]
     assert "1 expired rate-limit counters deleted" in run.lines["purge_rate_counters"]
     assert "The index is up to date" in run.lines["check_search_index"]
     # Published, and indexed by the outbox replay of the same run; the PDF was read again.

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from search import builders, indexing, status, tasks
 from search.documents import alias_name
+from search.exceptions import RebuildIncomplete
 from search.indexing import ELASTICSEARCH_ERRORS
 
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
             else:
                 count = tasks.queue_lifted_embargoes()
                 self.stdout.write(f"{count} publications queued for re-indexing (embargo ended).")
+        except RebuildIncomplete as exc:
+            raise CommandError(exc.message) from exc
         except ELASTICSEARCH_ERRORS as exc:
             raise CommandError(
                 f"Elasticsearch is not available ({exc.__class__.__name__}: {str(exc)[:200]}). "
