@@ -1,11 +1,12 @@
-"""Benchmark: the search API over real HTTP versus the same queries sent straight to Elasticsearch.
+"""Benchmark: the search page and API over real HTTP versus the same queries sent straight to Elasticsearch.
 
-    python bench/search.py [--docs 20000] [--pages 3000] [--clients 20] [--seconds 30] [--json]
+    python bench/search.py [--docs 20000] [--pages 3000] [--clients 20] [--seconds 30] [--no-rebuild] [--json]
 
 What it does:
 1. Writes a settings module to a temporary folder: the dev settings with their own index name
-   (bench-search-<pid>, so the dev index is never touched), a throwaway SQLite database in that
-   folder, an in-memory cache, tasks that are only recorded (the dummy backend), and
+   (bench-search-<pid>, so the dev index is never touched), a throwaway PostgreSQL database
+   (salam_bench_search_<pid> on the cluster `scripts/postgres` starts, persistent connections as in
+   production), an in-memory cache, tasks that are only recorded (the dummy backend), and
    SEARCH_API_RATE_LIMIT = None (every client comes from 127.0.0.1, so the per-address limit
    would otherwise stop the run after a second). Nothing else is changed. Migrates that database.
 2. Reads sentences from the PDFs in /work/shared/pdf-corpus with pdfminer (cached under
@@ -14,10 +15,12 @@ What it does:
    mention its countries and themes. They are bulk-loaded into a new index through the same
    code as a rebuild (lemmatised copies, versioned bulk writes, alias swap).
 3. Starts gunicorn (2 workers, gthread) on a free port and runs a fixed mix of searches with
-   facets through /api/v1/search from --clients threads for --seconds; then the very same
-   request bodies (built by the API's own search_body) straight to Elasticsearch, from the same
-   number of threads for the same time. Prints p50/p95/p99 latency and requests per second for
-   both and the ratio of the API's p95 to Elasticsearch's.
+   facets through /api/v1/search from --clients threads for --seconds; then the same searches
+   as the HTML search page (/search/?..., the whole page with facets, passages and pagination);
+   then the very same request bodies (built by the API's own search_body) straight to
+   Elasticsearch, from the same number of threads for the same time. Prints p50/p95/p99 latency
+   and requests per second for each and the ratios of the API's and the page's p95 to
+   Elasticsearch's.
 4. Creates --pages publication pages in the database (tags, authors, extracted text per page;
    in one transaction, which makes creating them about twice as fast) and times
    `manage.py search_index --rebuild` over them (documents per second). The default is 3,000
@@ -32,9 +35,10 @@ What it does:
    no pages): what this server can index at best, measured in the same run.
 5. Removes its indices, stops gunicorn and deletes the temporary folder.
 With --json the last line is one JSON object:
-{"api_p95_ms", "es_p95_ms", "ratio", "api_rps", "rebuild_docs_per_s"}.
+{"api_p95_ms", "page_p95_ms", "es_p95_ms", "ratio", "page_ratio", "api_rps", "page_rps", "rebuild_docs_per_s"}.
+--no-rebuild skips step 4 (rebuild_docs_per_s is then null).
 
-Targets (README): API p95 <= 3x Elasticsearch's p95; rebuild >= 500 documents/second.
+Targets (README): API and search page p95 <= 3x Elasticsearch's p95; rebuild >= 500 documents/second.
 """
 
 import argparse
@@ -54,7 +58,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from servers import free_port, percentile, wait_for
+from servers import create_postgres_database, drop_postgres_database, free_port, percentile, wait_for
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,9 +292,11 @@ def run_load(clients: int, seconds: float, send) -> tuple[list[float], int]:
     return latencies, errors[0]
 
 
-def http_call(state: dict, port: int, method: str, path: str, body: bytes | None = None) -> bool:
+def http_call(
+    state: dict, port: int, method: str, path: str, body: bytes | None = None, accept: str = "application/json"
+) -> bool:
     """One request on the thread's keep-alive connection (reopened when the server closed it)."""
-    headers = {"Host": "127.0.0.1", "Accept": "application/json"}
+    headers = {"Host": "127.0.0.1", "Accept": accept}
     if body is not None:
         headers["Content-Type"] = "application/json"
     for _attempt in range(2):
@@ -417,6 +423,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=3_000, help="database pages for the timed rebuild")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=30, help="duration of each load run")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the timed rebuild (step 4)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
     if args.docs < 1 or args.pages < 1 or args.clients < 1 or args.seconds <= 0:
@@ -425,16 +432,21 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="salam-bench-search-"))
     (workdir / "bench_search_settings.py").write_text(SETTINGS)
     index_name = f"bench-search-{os.getpid()}"
+    database_url, admin_dsn, database = create_postgres_database(ROOT, "salam_bench_search")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench_search_settings",
         "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
         "SALAM_VAR_DIR": str(workdir),
         "BENCH_SEARCH_INDEX": index_name,
+        "DATABASE_URL": database_url,
+        # Persistent database connections for gunicorn, as in production (salam/settings/production.py).
+        "DB_CONN_MAX_AGE": "60",
     }
-    env.pop("DATABASE_URL", None)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "SALAM_VAR_DIR", "BENCH_SEARCH_INDEX")})
-    os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        {k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "SALAM_VAR_DIR", "BENCH_SEARCH_INDEX", "DATABASE_URL")}
+    )
+    os.environ.pop("DB_CONN_MAX_AGE", None)  # this process's own connections are closed between its steps
     sys.path[:0] = [str(workdir), str(ROOT)]
     gunicorn = None
     client = None
@@ -451,7 +463,7 @@ def main() -> int:
         from search.params import parse_params
         from search.query import parse_query
 
-        log(f"Index {index_name}; database and settings in {workdir}")
+        log(f"Index {index_name}; database {database}; settings in {workdir}")
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         log(f"Migrated a throwaway database in {time.perf_counter() - started:.0f} s")
@@ -490,8 +502,9 @@ def main() -> int:
             parsed = parse_params(query_dict, strict=True)
             body = search_body(parse_query(parsed.q), dict(parsed.filters), parsed.sort, offset=parsed.offset,
                                size=parsed.page_size)  # fmt: skip
-            mix.append((f"/api/v1/search?{urlencode(params, doseq=True)}", json.dumps(body).encode()))
-        hits = [client.search(index=alias_name(), body=json.loads(body))["hits"]["total"]["value"] for _, body in mix]
+            query = urlencode(params, doseq=True)
+            mix.append((f"/api/v1/search?{query}", json.dumps(body).encode(), f"/search/?{query}"))
+        hits = [client.search(index=alias_name(), body=json.loads(b))["hits"]["total"]["value"] for _, b, _ in mix]
         log(f"Query mix: {len(mix)} searches, {min(hits)} to {max(hits)} hits each")
 
         port = free_port()
@@ -509,72 +522,53 @@ def main() -> int:
         def api(n: int, state: dict) -> bool:
             return http_call(state, port, "GET", mix[n % len(mix)][0])
 
+        def page(n: int, state: dict) -> bool:
+            return http_call(state, port, "GET", mix[n % len(mix)][2], accept="text/html")
+
         def direct(n: int, state: dict) -> bool:
             return http_call(state, es_port, "POST", es_path, mix[n % len(mix)][1])
 
         log("Warming up (every worker loads the lemmatiser once)")
         run_load(args.clients, 8, api)
+        run_load(args.clients, 3, page)
         run_load(args.clients, 3, direct)
         log(f"Load: {args.clients} clients for {args.seconds:.0f} s each")
         api_figures = summary("API (gunicorn)", *run_load(args.clients, args.seconds, api), args.seconds)
+        page_figures = summary("Search page (gunicorn)", *run_load(args.clients, args.seconds, page), args.seconds)
         es_figures = summary("Elasticsearch", *run_load(args.clients, args.seconds, direct), args.seconds)
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         gunicorn = None
 
-        create_pages(generator, args.pages)
-        from search.models import IndexOutbox
-
-        IndexOutbox.objects.all().delete()  # recorded by the page signals; the rebuild covers them
-        from django.db import connections
-
-        connections.close_all()  # the command's process writes to the same database
-        started = time.perf_counter()
-        command = subprocess.run(
-            [sys.executable, "manage.py", "search_index", "--rebuild", "--no-progress"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        process_seconds = time.perf_counter() - started
-        if command.returncode != 0:
-            raise SystemExit(f"search_index --rebuild failed:\n{command.stdout}{command.stderr}")
-        log(command.stdout.strip())
-        reported = REBUILD_REPORT.search(command.stdout)
-        if reported is None:
-            raise SystemExit(f"search_index --rebuild did not report its figures:\n{command.stdout}")
-        rebuilt, rebuild_seconds = int(reported["documents"]), float(reported["seconds"])
-        if rebuilt != (held := indexing.document_count()):
-            raise SystemExit(f"the rebuild reported {rebuilt} documents but the index holds {held}")
-        rebuild_rate = rebuilt / rebuild_seconds
-        log(
-            f"search_index --rebuild (fresh process): {rebuilt} pages in {rebuild_seconds:.1f} s = "
-            f"{rebuild_rate:.0f} documents/s; {rebuilt / process_seconds:.0f}/s counting the process's "
-            f"start-up ({process_seconds:.1f} s in all)"
-        )
-        reference_rate = plain_bulk_rate(client, f"{index_name}-reference", sample)
-        log(
-            f"Reference: the same amount of text bulk-loaded as one plain field, no lemmas, no pages: "
-            f"{reference_rate:.0f} documents/s (rebuild reaches {rebuild_rate / reference_rate:.0%} of it)"
-        )
+        rebuild = None if args.no_rebuild else timed_rebuild(generator, args, env, client, index_name, sample)
+        connections_close_all()
 
         ratio = api_figures["p95"] / es_figures["p95"] if es_figures["p95"] else float("inf")
+        page_ratio = page_figures["p95"] / es_figures["p95"] if es_figures["p95"] else float("inf")
         print(
             f"API p95 {api_figures['p95']:.1f} ms vs Elasticsearch p95 {es_figures['p95']:.1f} ms: "
             f"ratio {ratio:.2f} (target <= 3)"
         )
-        print(f"API throughput {api_figures['rps']:.1f} requests/s; Elasticsearch {es_figures['rps']:.1f} requests/s")
         print(
-            f"Rebuild {rebuild_rate:.0f} documents/s (target >= 500); plain-text reference {reference_rate:.0f}/s; "
-            f"bulk load of {load.documents} generated documents {load.docs_per_second:.0f}/s"
+            f"Search page p95 {page_figures['p95']:.1f} ms vs Elasticsearch p95 {es_figures['p95']:.1f} ms: "
+            f"ratio {page_ratio:.2f} (target <= 3)"
+        )
+        print(
+            f"Throughput: API {api_figures['rps']:.1f} requests/s; search page {page_figures['rps']:.1f}/s; "
+            f"Elasticsearch {es_figures['rps']:.1f}/s"
         )
         if args.json:
             print(
                 json.dumps(
                     {
                         "api_p95_ms": round(api_figures["p95"], 1),
+                        "page_p95_ms": round(page_figures["p95"], 1),
                         "es_p95_ms": round(es_figures["p95"], 1),
                         "ratio": round(ratio, 2),
+                        "page_ratio": round(page_ratio, 2),
                         "api_rps": round(api_figures["rps"], 1),
-                        "rebuild_docs_per_s": round(rebuild_rate, 1),
+                        "page_rps": round(page_figures["rps"], 1),
+                        "rebuild_docs_per_s": None if rebuild is None else round(rebuild, 1),
                     }
                 )
             )
@@ -592,7 +586,59 @@ def main() -> int:
                 except Exception:  # noqa: S110 - nothing to clean up
                     pass
             cleanup.indices.delete(index=f"{index_name}-*", ignore_unavailable=True, allow_no_indices=True)
+        connections_close_all()
+        drop_postgres_database(admin_dsn, database)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def connections_close_all() -> None:
+    """Close this process's database connections (before another process uses or drops the database)."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def timed_rebuild(generator, args, env: dict, client, index_name: str, sample: list[str]) -> float:
+    """Step 4: create --pages pages and time `search_index --rebuild` over them; documents/second."""
+    from search import indexing
+
+    create_pages(generator, args.pages)
+    from search.models import IndexOutbox
+
+    IndexOutbox.objects.all().delete()  # recorded by the page signals; the rebuild covers them
+    from django.db import connections
+
+    connections.close_all()  # the command's process writes to the same database
+    started = time.perf_counter()
+    command = subprocess.run(
+        [sys.executable, "manage.py", "search_index", "--rebuild", "--no-progress"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    process_seconds = time.perf_counter() - started
+    if command.returncode != 0:
+        raise SystemExit(f"search_index --rebuild failed:\n{command.stdout}{command.stderr}")
+    log(command.stdout.strip())
+    reported = REBUILD_REPORT.search(command.stdout)
+    if reported is None:
+        raise SystemExit(f"search_index --rebuild did not report its figures:\n{command.stdout}")
+    rebuilt, rebuild_seconds = int(reported["documents"]), float(reported["seconds"])
+    if rebuilt != (held := indexing.document_count()):
+        raise SystemExit(f"the rebuild reported {rebuilt} documents but the index holds {held}")
+    rebuild_rate = rebuilt / rebuild_seconds
+    log(
+        f"search_index --rebuild (fresh process): {rebuilt} pages in {rebuild_seconds:.1f} s = "
+        f"{rebuild_rate:.0f} documents/s; {rebuilt / process_seconds:.0f}/s counting the process's "
+        f"start-up ({process_seconds:.1f} s in all)"
+    )
+    reference_rate = plain_bulk_rate(client, f"{index_name}-reference", sample)
+    log(
+        f"Reference: the same amount of text bulk-loaded as one plain field, no lemmas, no pages: "
+        f"{reference_rate:.0f} documents/s (rebuild reaches {rebuild_rate / reference_rate:.0%} of it)"
+    )
+
+    log(f"Rebuild {rebuild_rate:.0f} documents/s (target >= 500); plain-text reference {reference_rate:.0f}/s")
+    return rebuild_rate
 
 
 def plain_bulk_rate(client, index: str, texts: list[str]) -> float:

@@ -30,3 +30,34 @@ def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile (fraction 0.95 for p95); 0.0 for no values."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def create_postgres_database(root, prefix: str) -> tuple[str, str, str]:
+    """A throwaway database on DATABASE_URL's PostgreSQL server, or on the one scripts/postgres starts.
+
+    Returns (its url, the admin dsn to drop it with, its name).
+    """
+    import os
+    import subprocess
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        started = subprocess.run([str(root / "scripts/postgres"), "start"], check=True, capture_output=True, text=True)
+        base_url = started.stdout.strip()
+    parts = urlsplit(base_url)
+    name = f"{prefix}_{os.getpid()}"
+    admin_dsn = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), admin_dsn, name
+
+
+def drop_postgres_database(admin_dsn: str, name: str) -> None:
+    """Remove a database create_postgres_database made, whoever is still connected."""
+    import psycopg
+
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

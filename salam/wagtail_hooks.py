@@ -4,6 +4,7 @@ and the script that refreshes editor panels waiting for background work."""
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -11,6 +12,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from salam import two_factor
 from salam.documents import document_download_verdict
 from salam.models import PartnerInstitute
 
@@ -44,3 +46,24 @@ def guard_documents(document, request):
 def panel_refresh_js() -> SafeString:
     """Refreshes editor panels that wait for background work (see salam/static/salam/admin-refresh.js)."""
     return format_html('<script src="{}" defer></script>', static("salam/admin-refresh.js"))
+
+
+@hooks.register("register_admin_urls")
+def two_factor_urls():
+    """The code page, and turning codes on and off (salam/two_factor.py)."""
+    return [
+        path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+        path("two-factor/", two_factor.setup, name="two_factor_setup"),
+        path("two-factor/off/", two_factor.turn_off, name="two_factor_off"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    """A button on the account page to turn two-factor sign-in on, or to see that it is on."""
+    on = two_factor.confirmed_device(request.user) is not None
+    return {
+        "url": reverse("two_factor_setup"),
+        "label": "Two-factor sign-in" + (" (on)" if on else ""),
+        "help_text": "Ask for a code from an authenticator app after your password.",
+    }

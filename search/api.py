@@ -109,7 +109,8 @@ class SearchQuery(Schema):
     year: list[str] = Field(
         default_factory=list,
         description=f"Four-digit year (ASCII digits), {MIN_YEAR} to {MAX_YEAR}.",
-        json_schema_extra=_items(pattern="^[0-9]{4}$"),
+        # Exactly MIN_YEAR..MAX_YEAR (1900-2100), so a year the schema allows is never refused (fuzzing found 0000).
+        json_schema_extra=_items(pattern="^(19[0-9]{2}|20[0-9]{2}|2100)$"),
     )
     language: list[str] = Field(
         default_factory=list,

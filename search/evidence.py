@@ -46,6 +46,11 @@ class Cell:
         return PALETTE[self.shade] if self.shade is not None else ""
 
     @property
+    def shade_class(self) -> str:
+        """The CSS class that paints the cell (search.css): classes, as the CSP allows no style attributes."""
+        return f"shade-{self.shade}" if self.shade is not None else ""
+
+    @property
     def dark(self) -> bool:
         return self.shade is not None and self.shade >= DARK_FROM
 
@@ -66,7 +71,7 @@ class EvidenceMap:
     rows: list[Row]
     maximum: int
     total: int
-    legend: list[tuple[str, str, bool]] = field(default_factory=list)  # (colour, range label, dark)
+    legend: list[tuple[str, str, bool]] = field(default_factory=list)  # (shade class, range label, dark)
 
 
 def shade_for(count: int, maximum: int) -> int | None:
@@ -77,14 +82,14 @@ def shade_for(count: int, maximum: int) -> int | None:
 
 
 def legend_for(maximum: int) -> list[tuple[str, str, bool]]:
-    """(colour, "from-to" range label, dark) for each class that can occur."""
+    """(shade class, "from-to" range label, dark) for each class that can occur."""
     out = []
-    for shade, colour in enumerate(PALETTE):
+    for shade in range(len(PALETTE)):
         low = math.floor(shade * maximum / len(PALETTE)) + 1
         high = math.floor((shade + 1) * maximum / len(PALETTE))
         if high < low:
             continue
-        out.append((colour, str(low) if low == high else f"{low}\u2013{high}", shade >= DARK_FROM))
+        out.append((f"shade-{shade}", str(low) if low == high else f"{low}\u2013{high}", shade >= DARK_FROM))
     return out
 
 

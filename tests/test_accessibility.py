@@ -1,5 +1,10 @@
 """axe-core over every public page type, at desktop and phone widths, in Debian's Chromium.
 
+The same walk checks the Content-Security-Policy: any violation the browser reports on a page
+(a `securitypolicyviolation` event, or a console message about the policy) and any uncaught
+JavaScript error fails that page's `test_no_policy_violation_or_script_error`. To check a new page
+type, add it to PAGES: both checks then cover it.
+
 axe-core comes from npm at the version package-lock.json pins (`make test` runs `npm ci`) and is
 injected into each page by Playwright. A page fails on any violation axe rates serious or
 critical, and on a few lesser rules named below; the message lists each rule, its impact and
@@ -132,6 +137,8 @@ class PageReport:
     status: dict[str, int | None] = dataclasses.field(default_factory=dict)  # width name -> HTTP status
     violations: dict[str, list[dict]] = dataclasses.field(default_factory=dict)  # width name -> failing ones
     elsewhere: set[str] = dataclasses.field(default_factory=set)  # requests that did not go to the hub
+    # width name -> what the browser refused under the CSP, and uncaught script errors
+    policy_errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 _report: dict[str, PageReport] = {}
@@ -178,8 +185,22 @@ def _failing(violations: list[dict]) -> list[dict]:
     return [v for v in violations if v["impact"] in FAILING_IMPACTS or v["id"] in ALSO_FAILING]
 
 
+# Registered before any page script runs (Playwright's init scripts are exempt from the page's CSP).
+LISTEN_FOR_VIOLATIONS = """
+window.__policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__policyViolations.push(
+        `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+        + ` at ${event.sourceFile}:${event.lineNumber}`
+    );
+}, true);
+"""
+
+
 def _run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated, not added as a <script> element: the page's CSP refuses inline scripts, and
+    # Playwright's evaluation is not subject to it.
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     return page.evaluate(
         """async () => {
             const results = await axe.run(document, {resultTypes: ["violations"]});
@@ -194,14 +215,32 @@ def _run_axe(page) -> list[dict]:
     )
 
 
-def _check(page, spec: PublicPage, url: str) -> tuple[int | None, list[dict]]:
+def _check(page, spec: PublicPage, url: str, errors: list[str]) -> tuple[int | None, list[dict], list[str]]:
+    """Visit one page: its status, axe's violations, and the policy violations and script errors seen."""
     patch = mock.patch("search.faceted.run_search", side_effect=_fault(spec.fault)) if spec.fault else nullcontext()
+    errors.clear()
     with patch:
         response = spec.visit(page, url) if spec.visit else page.goto(url)
         for control in spec.clicks:
             page.locator(control).click()
         page.wait_for_selector(spec.ready)
-    return (response.status if response else None), _run_axe(page)
+    seen = list(errors) + page.evaluate("window.__policyViolations || []")
+    return (response.status if response else None), _run_axe(page), seen
+
+
+def _watch_errors(page) -> list[str]:
+    """Collect uncaught script errors and the console's complaints about the CSP on this page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return errors
 
 
 def _build_report(live_server, browser) -> None:
@@ -225,13 +264,16 @@ def _build_report(live_server, browser) -> None:
 
     for width_name, viewport in WIDTHS.items():
         context = browser.new_context(viewport=viewport)
+        context.add_init_script(LISTEN_FOR_VIOLATIONS)
         page = context.new_page()
         page.on("request", note_elsewhere)
+        errors = _watch_errors(page)
         for spec in PAGES:
             report = reports[spec.name]
             current.append(report)
-            report.status[width_name], violations = _check(page, spec, live_server.url + report.url)
+            report.status[width_name], violations, seen = _check(page, spec, live_server.url + report.url, errors)
             report.violations[width_name] = _failing(violations)
+            report.policy_errors[width_name] = seen
             if screenshots:
                 slug = "".join(c if c.isalnum() else "-" for c in spec.name)
                 page.screenshot(path=f"{screenshots}/{slug}-{width_name}.png", full_page=True)
@@ -285,3 +327,42 @@ def test_no_serious_accessibility_violations(spec: PublicPage, axe_report: dict[
 def test_every_request_goes_to_the_hub(axe_report: dict[str, PageReport]):
     elsewhere = {name: sorted(report.elsewhere) for name, report in axe_report.items() if report.elsewhere}
     assert not elsewhere, f"pages asked other hosts for something: {elsewhere}"
+
+
+@pytest.mark.parametrize("spec", [pytest.param(spec, id=spec.name) for spec in PAGES])
+def test_no_policy_violation_or_script_error(spec: PublicPage, axe_report: dict[str, PageReport]):
+    """The strict public CSP (no inline script or style) holds on every page, and no script fails."""
+    report = axe_report[spec.name]
+    found = [f"  [{width}] {error}" for width, errors in report.policy_errors.items() for error in errors]
+    assert not found, f"{spec.name} ({report.url}):\n" + "\n".join(found)
+
+
+def test_the_walk_sees_inline_code_refused_and_script_errors(browser):
+    """The checks above could fail: a page with inline script and style under the policy is caught."""
+    policy = "; ".join(f"{name} {' '.join(sources)}" for name, sources in settings.PUBLIC_CSP_DIRECTIVES.items())
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title><script>window.ran = true;</script></head>'
+        '<body><main><p style="color: red">styled</p><script src="/broken.js"></script></main></body></html>'
+    )
+    context = browser.new_context()
+    context.add_init_script(LISTEN_FOR_VIOLATIONS)
+    page = context.new_page()
+    page.route(
+        "http://hub.test/**",
+        lambda route: (
+            route.fulfill(
+                status=200,
+                headers={"Content-Type": "text/html", "Content-Security-Policy": policy},
+                body=html,
+            )
+            if route.request.url.endswith("/page")
+            else route.fulfill(status=200, headers={"Content-Type": "text/javascript"}, body="undefinedFunction();")
+        ),
+    )
+    errors = _watch_errors(page)
+    status, _, seen = _check(page, PublicPage("probe", "/page"), "http://hub.test/page", errors)
+    context.close()
+    assert status == 200
+    assert any(error.startswith("script-src-elem refused inline") for error in seen), seen
+    assert any(error.startswith("style-src-attr refused inline") for error in seen), seen
+    assert any("undefinedFunction is not defined" in error for error in seen), seen

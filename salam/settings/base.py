@@ -55,15 +55,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: the public pages' policy, or the admin's own (salam/security_headers.py).
+    "salam.security_headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second sign-in step (salam/two_factor/).
+    "django_otp.middleware.OTPMiddleware",
+    "salam.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -126,6 +135,68 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "salam.views.sign_in_locked"
 AXES_CLIENT_IP_CALLABLE = "salam.ratelimits.client_ip"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp): an editor may turn it on in their account; when it is on,
+# the admin asks for a code after the password. With the setting on, every staff account must.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "SALAM knowledge hub"
+
+# Security headers. Public pages: no inline script or style, nothing from other hosts except the
+# video players a lecture page embeds. The admin has its own, looser policy (ADMIN_CSP_DIRECTIVES).
+VIDEO_PLAYERS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
+CONTENT_SECURITY_POLICY_REPORT_URI = env("CSP_REPORT_URI", "")
+PUBLIC_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "frame-src": ["'self'", *VIDEO_PLAYERS],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    # Wagtail's preview shows a page in a frame of the admin (same origin); nobody else may frame it.
+    "frame-ancestors": ["'self'"],
+    **({"report-uri": [CONTENT_SECURITY_POLICY_REPORT_URI]} if CONTENT_SECURITY_POLICY_REPORT_URI else {}),
+}
+# Wagtail's admin writes inline <script> (inline panels, date pickers) and style="..." attributes,
+# so it needs 'unsafe-inline' for both; everything else is as strict as the public pages.
+ADMIN_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+}
+ADMIN_CSP_PREFIXES = ("/admin/",)
+# CSP_REPORT_ONLY: browsers report what the policy would block and block nothing (for trying a change).
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = None if _csp_report_only else {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES} if _csp_report_only else None
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    # A lecture's recording plays in the provider's frame: it may go full screen and play.
+    "autoplay": ["self", *VIDEO_PLAYERS],
+    "encrypted-media": ["self", *VIDEO_PLAYERS],
+    "fullscreen": ["self", *VIDEO_PLAYERS],
+    "picture-in-picture": ["self", *VIDEO_PLAYERS],
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail would fetch editors' pictures from gravatar.com: no requests to other hosts.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
