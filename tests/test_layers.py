@@ -23,6 +23,10 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "publications": frozenset({"themes", "salam"}),
     "lectures": frozenset({"themes", "salam"}),
     "search": frozenset({"themes", "salam"}),
+    # The top layer: each may read everything below it; nothing imports them, nor they each other.
+    "repository": frozenset({"search", "publications", "lectures", "themes", "salam"}),
+    "alerts": frozenset({"search", "publications", "lectures", "themes", "salam"}),
+    "usage": frozenset({"search", "publications", "lectures", "themes", "salam"}),
 }
 APPS = tuple(MAY_IMPORT)
 
