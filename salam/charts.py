@@ -302,7 +302,8 @@ def heat_map_svg(
     rows = len(row_labels)
     cols = len(column_labels)
     maximum = max((v for row in matrix for v in row), default=0)
-    cell, label_w, head_h, legend_h = 30, 170, 120, 40
+    longest = max((len(shorten(label, 20)) for label in column_labels), default=3)
+    cell, label_w, head_h, legend_h = 30, 170, 50 + 6 * longest, 40
     width = label_w + cell * (cols + 1) + 20
     height = head_h + cell * (rows + 1) + legend_h + 30
     column_titles = column_titles or column_labels
