@@ -30,11 +30,14 @@ def publication_cover(page_id, title: str, has_pdf: bool = True, size: str = "sm
             width,
             height,
         )
+    # The large cover sits at the top of a publication's page: no lazy loading there.
+    loading = "eager" if size == "large" else "lazy"
     return format_html(
-        '<img class="cover cover--{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy" decoding="async">',
+        '<img class="cover cover--{}" src="{}" alt="{}" width="{}" height="{}" loading="{}" decoding="async">',
         size,
         reverse("publications:cover", args=[page_id]),
         cover_alt(title),
         width,
         height,
+        loading,
     )

@@ -177,3 +177,28 @@ class TestServing:
         # An embargoed publication's own page shows the placeholder, not a cover link.
         html = client.get(pubs["embargoed"].url).content.decode()
         assert f"/publications/{pubs['embargoed'].pk}/cover" not in html and PLACEHOLDER_URL in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_text_reading")
+def test_render_covers_command_backfills_and_rejects_bad_ids(site_root):
+    from django.core.management import CommandError, call_command
+
+    from tests.factories.publications import make_index, make_publication
+
+    index = make_index(site_root)
+    good = make_publication(index, title="Good", pdf=make_document(name="good.pdf"))
+    make_publication(index, title="Locked", pdf=make_document(encrypted_pdf(), name="locked.pdf"))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("render_covers", stdout=out, stderr=err)
+    assert "1 cover(s) drawn, 1 PDF(s) could not be drawn." in out.getvalue()
+    assert "encrypted" in err.getvalue()
+    out = io.StringIO()
+    call_command("render_covers", stdout=out, stderr=io.StringIO())  # nothing left to draw
+    assert "0 cover(s) drawn, 0 PDF(s)" in out.getvalue()
+    call_command("render_covers", "--all", "--page", str(good.pk), stdout=out, stderr=io.StringIO())
+    for bad, message in (("999999", "No publication with a PDF has the id 999999"), ("-3", "positive")):
+        with pytest.raises(CommandError, match=message):
+            call_command("render_covers", "--page", bad)
+    with pytest.raises(CommandError, match="invalid int value"):
+        call_command("render_covers", "--page", "abc")
