@@ -44,7 +44,16 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_publications"] = self._live_children_of("publications", "PublicationPage", 4)
         context["upcoming_lectures"] = self._upcoming_lectures(3)
+        context["recent_lectures"] = self._recent_lectures(3)
         return context
+
+    @staticmethod
+    def _recent_lectures(limit: int):
+        try:
+            model = apps.get_model("lectures", "LecturePage")
+        except LookupError:
+            return []
+        return model.objects.live().public().filter(start__lt=timezone.now()).order_by("-start")[:limit]
 
     @staticmethod
     def _live_children_of(app_label: str, model_name: str, limit: int):

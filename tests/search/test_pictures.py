@@ -143,3 +143,21 @@ class TestHeatMap:
         settings.ELASTICSEARCH_URL = DEAD_URL
         assert client.get("/evidence-map.svg").status_code == 503
         assert client.get("/evidence-map.png").status_code == 503
+
+
+class TestHomeFigures:
+    def test_home_counts_live_public_evidence_and_previews_the_map(self, client, pages):
+        html = _page(client, "/")
+        figures = html.split('id="figures-heading"')[1].split("</section>")[0]
+        # Three live public publications (no draft, no private page); Nepal and Qatar covered.
+        assert '<span class="figure-list__number">3</span> publications' in figures
+        assert "2 research papers" in figures and "1 policy brief" in figures
+        assert '<span class="figure-list__number">2</span> countries covered' in figures
+        assert 'href="/evidence-map/"' in figures and "map-preview__cell heat-" in figures
+        assert '<a href="/gcm/6/">6. Facilitate fair and ethical recruitment' in html
+        assert "style=" not in html.split("<main")[1]
+
+    def test_home_page_works_without_elasticsearch(self, client, settings, site_root):
+        settings.ELASTICSEARCH_URL = DEAD_URL
+        response = client.get("/")
+        assert response.status_code == 200 and "The evidence in figures" not in response.content.decode()
