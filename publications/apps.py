@@ -6,7 +6,7 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self) -> None:
-        from publications import receivers  # noqa: F401  (connects the signal receivers)
+        from publications import covers, receivers  # noqa: F401  (connect their signal receivers)
         from publications.models import PublicationPage
         from publications.services import bibtex_for_pages
         from salam.content import register_bibtex_export

@@ -460,3 +460,16 @@ class PdfExtraction(models.Model):
         if len(text) <= chars:
             return text
         return text[:chars].rsplit(" ", 1)[0] + " …"
+
+
+class PublicationCover(models.Model):
+    """The picture of a PDF's first page (publications.covers), or why it could not be drawn."""
+
+    document = models.OneToOneField("wagtaildocs.Document", on_delete=models.CASCADE, related_name="publication_cover")
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error = models.CharField(max_length=255, blank=True, help_text="Why there is no picture.")
+    file_sha256 = models.CharField(max_length=64, blank=True, help_text="The file that was drawn.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Cover of document {self.document_id}" + (f" ({self.error})" if self.error else "")

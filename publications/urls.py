@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publications import views
+from publications import covers, views
 
 app_name = "publications"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("publications/<id:page_id>/cite.ris", views.cite, {"fmt": "ris"}, name="cite_ris"),
     path("publications/<id:page_id>/cite.json", views.cite, {"fmt": "json"}, name="cite_json"),
     path("publications/<id:page_id>/pdf", views.pdf, name="pdf"),
+    path("publications/<id:page_id>/cover", covers.cover_view, name="cover"),
 ]

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 
@@ -39,7 +39,11 @@ class HomePage(Page):
     )
     body = StreamField(BodyBlock(), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("featured", label="Featured publications", max_num=6),
+        FieldPanel("body"),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     max_count = 1
 
@@ -47,7 +51,23 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_publications"] = self._live_children_of("publications", "PublicationPage", 4)
         context["upcoming_lectures"] = self._upcoming_lectures(3)
+        context["recent_lectures"] = self._recent_lectures(3)
+        context["featured_publications"] = self.featured_pages()
         return context
+
+    def featured_pages(self) -> list[Page]:
+        """The editors' picks that a visitor may see now (live and public), in the editors' order."""
+        ids = [item.page_id for item in self.featured.all() if item.page_id]
+        visible = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()}
+        return [visible[pk] for pk in ids if pk in visible]
+
+    @staticmethod
+    def _recent_lectures(limit: int):
+        try:
+            model = apps.get_model("lectures", "LecturePage")
+        except LookupError:
+            return []
+        return model.objects.live().public().filter(start__lt=timezone.now()).order_by("-start")[:limit]
 
     @staticmethod
     def _live_children_of(app_label: str, model_name: str, limit: int):
@@ -64,6 +84,15 @@ class HomePage(Page):
         except LookupError:
             return []
         return model.objects.live().public().filter(start__gte=timezone.now()).order_by("start")[:limit]
+
+
+class HomeFeatured(Orderable):
+    """A publication the editors put on the home page (a string reference: salam imports no app)."""
+
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("page", page_type="publications.PublicationPage")]
 
 
 class StandardPage(Page):

@@ -1,19 +1,22 @@
 """The evidence map: publications counted by country and GCM objective (or theme), from aggregations.
 
-One request: a terms aggregation on countries with a terms sub-aggregation on the other facet.
+One request: a terms aggregation on countries with a terms sub-aggregation on the other facet,
+narrowed to a publication type and a year when the visitor asks, beside the years there are (for
+the year filter). The index holds only live public pages, so drafts and private pages never count.
 Rows are the countries of the region (Colombo Process members and main destinations) plus any
 other country with publications; columns are every objective (or theme), so empty cells show
-as gaps. Cells are shaded on a sequential palette, and the number is always printed as well.
+as gaps. Cells are shaded on salam.charts' sequential palette, and the number is always printed.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from elasticsearch import Elasticsearch
 
+from salam.charts import HEAT_COLOURS, HEAT_DARK_FROM, heat_legend, heat_shade
+from salam.numbers import parse_int
 from search.documents import alias_name, get_client
 from search.exceptions import search_error
 from search.indexing import ELASTICSEARCH_ERRORS
@@ -21,9 +24,61 @@ from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
 # columns parameter -> (index field, noun in sentences, plural)
 COLUMN_FACETS = {"gcm": ("gcm", "GCM objective", "GCM objectives"), "theme": ("themes", "theme", "themes")}
-# ColorBrewer "Blues" (sequential, colour-blind safe); dark text on the light classes, white on the dark.
-PALETTE = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-DARK_FROM = 4
+PALETTE = list(HEAT_COLOURS)
+DARK_FROM = HEAT_DARK_FROM
+YEAR_RANGE = (1900, 2100)
+
+
+@dataclass
+class MapFilters:
+    """What the map counts: its columns, one publication type or all, one year or all."""
+
+    columns: str = "gcm"
+    type: str = ""
+    year: int | None = None
+    problems: list[str] = field(default_factory=list)  # what was ignored, in words
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The query-string pairs that bring this view back (for export links)."""
+        out = [("columns", self.columns)]
+        if self.type:
+            out.append(("type", self.type))
+        if self.year is not None:
+            out.append(("year", str(self.year)))
+        return out
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.pairs())
+
+    @property
+    def slug(self) -> str:
+        """The part of a download's file name that says which view it is."""
+        return "-".join([self.columns, *([self.type] if self.type else []), *([str(self.year)] if self.year else [])])
+
+
+def parse_map_filters(get) -> MapFilters:
+    """The map's filters from a query string; unknown values are ignored and said so, never an error."""
+    filters = MapFilters()
+    problems = filters.problems
+    columns = get.get("columns", "gcm")
+    if columns in COLUMN_FACETS:
+        filters.columns = columns
+    else:
+        problems.append("The map shows GCM objectives: it has no view called that.")
+    kind = get.get("type", "")
+    if kind in PUBLICATION_TYPES:
+        filters.type = kind
+    elif kind:
+        problems.append("That publication type is unknown, so every type is counted.")
+    year = get.get("year", "")
+    if year:
+        number = parse_int(year, low=YEAR_RANGE[0], high=YEAR_RANGE[1])
+        if number is None:
+            problems.append("A year is four digits; every year is counted.")
+        else:
+            filters.year = number
+    return filters
 
 
 @dataclass
@@ -46,9 +101,9 @@ class Cell:
         return PALETTE[self.shade] if self.shade is not None else ""
 
     @property
-    def shade_class(self) -> str:
-        """The CSS class that paints the cell (search.css): classes, as the CSP allows no style attributes."""
-        return f"shade-{self.shade}" if self.shade is not None else ""
+    def css(self) -> str:
+        """The shading class (salam/static/css/charts.css), so no style attribute is needed."""
+        return f"heat-{self.shade}" if self.shade is not None else "cell--empty"
 
     @property
     def dark(self) -> bool:
@@ -71,63 +126,83 @@ class EvidenceMap:
     rows: list[Row]
     maximum: int
     total: int
-    legend: list[tuple[str, str, bool]] = field(default_factory=list)  # (shade class, range label, dark)
+    legend: list[tuple[str, str, bool]] = field(default_factory=list)  # (colour, range label, dark)
+    filters: MapFilters = field(default_factory=MapFilters)
+    years: list[int] = field(default_factory=list)  # the years there are publications for (the filter)
+
+    @property
+    def legend_classes(self) -> list[tuple[str, str]]:
+        """(css class, range label) for each shade that can occur."""
+        return [(f"heat-{shade}", label) for shade, label in heat_legend(self.maximum)]
+
+    @property
+    def matrix(self) -> list[list[int]]:
+        return [[cell.count for cell in row.cells] for row in self.rows]
 
 
 def shade_for(count: int, maximum: int) -> int | None:
     """The palette class of a count: equal-width classes from 1 to the largest cell."""
-    if count <= 0 or maximum <= 0:
-        return None
-    return min(len(PALETTE) - 1, math.ceil(count / maximum * len(PALETTE)) - 1)
+    return heat_shade(count, maximum, len(PALETTE))
 
 
 def legend_for(maximum: int) -> list[tuple[str, str, bool]]:
-    """(shade class, "from-to" range label, dark) for each class that can occur."""
-    out = []
-    for shade in range(len(PALETTE)):
-        low = math.floor(shade * maximum / len(PALETTE)) + 1
-        high = math.floor((shade + 1) * maximum / len(PALETTE))
-        if high < low:
-            continue
-        out.append((f"shade-{shade}", str(low) if low == high else f"{low}\u2013{high}", shade >= DARK_FROM))
-    return out
+    """(colour, "from-to" range label, dark) for each class that can occur."""
+    return [(PALETTE[shade], label, shade >= DARK_FROM) for shade, label in heat_legend(maximum, len(PALETTE))]
 
 
-def search_url(country: str, column_facet: str, value: str) -> str:
-    """The search page filtered to one cell: its country, its column value, publications only."""
-    pairs = [("country", country), (column_facet, value)] + [("type", t) for t in PUBLICATION_TYPES]
+def search_url(country: str, column_facet: str, value: str, filters: MapFilters | None = None) -> str:
+    """The search page filtered to one cell: its country, its column value, its type(s) and year."""
+    filters = filters or MapFilters()
+    types = [filters.type] if filters.type else list(PUBLICATION_TYPES)
+    pairs = [("country", country), (column_facet, value)] + [("type", t) for t in types]
+    if filters.year is not None:
+        pairs.append(("year", str(filters.year)))
     return "/search/?" + urlencode(pairs)
 
 
-def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> EvidenceMap:
+def build_map(
+    columns: str | MapFilters = "gcm", *, client: Elasticsearch | None = None, regional_rows: bool = True
+) -> EvidenceMap:
     """Count publications per country and objective/theme; raises SearchUnavailable when ES is down."""
-    field_name, column_title, _ = COLUMN_FACETS.get(columns, COLUMN_FACETS["gcm"])
-    columns = columns if columns in COLUMN_FACETS else "gcm"
+    filters = columns if isinstance(columns, MapFilters) else MapFilters(columns=columns)
+    columns = filters.columns if filters.columns in COLUMN_FACETS else "gcm"
+    field_name, column_title, _ = COLUMN_FACETS[columns]
     client = client or get_client()
+    query: list[dict] = [{"term": {"kind": "publication"}}]
+    if filters.type:
+        query.append({"term": {"type": filters.type}})
+    # The year narrows the counts but not the list of years the filter offers.
+    year_filter = {"term": {"year": filters.year}} if filters.year is not None else {"match_all": {}}
     try:
         response = client.search(
             index=alias_name(),
             size=0,
-            query={"term": {"kind": "publication"}},
+            query={"bool": {"filter": query}},
             aggs={
-                "countries": {
-                    "terms": {"field": "countries", "size": 500},
-                    "aggs": {"columns": {"terms": {"field": field_name, "size": 500}}},
+                "years": {"terms": {"field": "year", "size": 200}},
+                "counted": {
+                    "filter": year_filter,
+                    "aggs": {
+                        "countries": {
+                            "terms": {"field": "countries", "size": 500},
+                            "aggs": {"columns": {"terms": {"field": field_name, "size": 500}}},
+                        },
+                        "columns": {"terms": {"field": field_name, "size": 500}},
+                    },
                 },
-                "columns": {"terms": {"field": field_name, "size": 500}},
             },
-            track_total_hits=True,
         )
     except ELASTICSEARCH_ERRORS as exc:
         raise search_error(exc) from exc
     taxonomy = get_taxonomy()
+    counted = response["aggregations"]["counted"]
     counts: dict[str, dict[str, int]] = {}
     country_totals: dict[str, int] = {}
-    for bucket in response["aggregations"]["countries"]["buckets"]:
+    for bucket in counted["countries"]["buckets"]:
         counts[bucket["key"]] = {b["key"]: b["doc_count"] for b in bucket["columns"]["buckets"]}
         country_totals[bucket["key"]] = bucket["doc_count"]
     # A publication tagged with two objectives counts once in each cell but once in a total.
-    column_totals = {b["key"]: b["doc_count"] for b in response["aggregations"]["columns"]["buckets"]}
+    column_totals = {b["key"]: b["doc_count"] for b in counted["columns"]["buckets"]}
 
     if columns == "gcm":
         column_list = [
@@ -141,8 +216,11 @@ def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> E
 
     from themes.models import Country
 
-    regional = set(Country.objects.filter(colombo_process_member=True).values_list("alpha2", flat=True)) | set(
-        Country.objects.filter(main_destination=True).values_list("alpha2", flat=True)
+    regional = (
+        set(Country.objects.filter(colombo_process_member=True).values_list("alpha2", flat=True))
+        | set(Country.objects.filter(main_destination=True).values_list("alpha2", flat=True))
+        if regional_rows
+        else set()
     )
     row_codes = sorted(regional | set(counts), key=lambda code: taxonomy.label("country", code))
     maximum = max((n for row in counts.values() for n in row.values()), default=0)
@@ -155,7 +233,7 @@ def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> E
             Cell(
                 row_counts.get(c.code, 0),
                 shade_for(row_counts.get(c.code, 0), maximum),
-                search_url(code, columns, c.code),
+                search_url(code, columns, c.code, filters),
             )
             for c in column_list
         ]
@@ -166,8 +244,10 @@ def build_map(columns: str = "gcm", *, client: Elasticsearch | None = None) -> E
         columns=column_list,
         rows=rows,
         maximum=maximum,
-        total=response["hits"]["total"]["value"],
+        total=counted["doc_count"],
         legend=legend_for(maximum),
+        filters=filters,
+        years=sorted((int(b["key"]) for b in response["aggregations"]["years"]["buckets"]), reverse=True),
     )
 
 
@@ -183,3 +263,21 @@ def as_csv_rows(evidence: EvidenceMap) -> list[list[str]]:
     for row in evidence.rows:
         rows.append([row.code, _cell_text(row.label)] + [str(cell.count) for cell in row.cells] + [str(row.total)])
     return rows
+
+
+def picture_arguments(evidence: EvidenceMap) -> dict:
+    """What salam.charts' heat-map pictures (SVG and PNG) need from a map."""
+    what = [evidence.filters.type and PUBLICATION_TYPES[evidence.filters.type], evidence.filters.year]
+    narrowed = ", ".join(str(w) for w in what if w)
+    title = f"Publications by country and {evidence.column_title}" + (f" ({narrowed})" if narrowed else "")
+    return {
+        "title": title,
+        "row_labels": [row.label for row in evidence.rows],
+        "column_labels": [column.label for column in evidence.columns],
+        "column_titles": [column.title for column in evidence.columns],
+        "matrix": evidence.matrix,
+        "row_totals": [row.total for row in evidence.rows],
+        "column_totals": [column.total for column in evidence.columns],
+        "total": evidence.total,
+        "description": f"{evidence.total} publications; darker cells hold more. SALAM knowledge hub evidence map.",
+    }

@@ -11,8 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from salam.charts import heat_map_svg
+from salam.charts_png import heat_map_png
 from salam.content import bibtex_entries
-from search.evidence import COLUMN_FACETS, as_csv_rows, build_map
+from search.evidence import COLUMN_FACETS, as_csv_rows, build_map, parse_map_filters, picture_arguments
 from search.exceptions import SearchError, SearchRejected
 from search.faceted import FACET_NOUNS, FACET_TITLES, run_search, search_or_correct
 from search.params import FACETS, SORTS, SearchParams, parse_params
@@ -138,34 +140,67 @@ def export_bibtex(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _map_or_error(request: HttpRequest):
+    """The filtered map, or a plain-text error response (for the downloads)."""
+    filters = parse_map_filters(request.GET)
+    try:
+        return build_map(filters), None
+    except SearchError as error:
+        status = 400 if isinstance(error, SearchRejected) else 503
+        return None, HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _download(response: HttpResponse, evidence, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="salam-evidence-map-{evidence.filters.slug}.{extension}"'
+    return response
+
+
 @require_GET
 def evidence_map(request: HttpRequest) -> HttpResponse:
     """Countries x GCM objectives (or themes), each cell the number of publications, as a heat map."""
-    columns = request.GET.get("columns", "gcm")
-    columns = columns if columns in COLUMN_FACETS else "gcm"
+    filters = parse_map_filters(request.GET)
     try:
-        evidence = build_map(columns)
+        evidence = build_map(filters)
     except SearchError as error:
         return unavailable(request, error, what="The evidence map")
     views = [(key, f"Countries \u00d7 {plural}") for key, (_, _, plural) in COLUMN_FACETS.items()]
-    return render(request, "search/evidence_map.html", {"map": evidence, "views": views, "columns": columns})
+    context = {
+        "map": evidence,
+        "views": views,
+        "columns": filters.columns,
+        "filters": filters,
+        "types": list(PUBLICATION_TYPES.items()),
+    }
+    return render(request, "search/evidence_map.html", context)
 
 
 @require_GET
 def evidence_map_csv(request: HttpRequest) -> HttpResponse:
     """The evidence map's numbers as CSV."""
-    columns = request.GET.get("columns", "gcm")
-    columns = columns if columns in COLUMN_FACETS else "gcm"
-    try:
-        evidence = build_map(columns)
-    except SearchError as error:
-        return HttpResponse(
-            error.message,
-            status=400 if isinstance(error, SearchRejected) else 503,
-            content_type="text/plain; charset=utf-8",
-        )
+    evidence, error = _map_or_error(request)
+    if error:
+        return error
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="salam-evidence-map-{columns}.csv"'
     writer = csv.writer(response)
     writer.writerows(as_csv_rows(evidence))
-    return response
+    return _download(response, evidence, "csv")
+
+
+@require_GET
+def evidence_map_svg(request: HttpRequest) -> HttpResponse:
+    """The evidence map as a standalone SVG picture (cells, totals, legend)."""
+    evidence, error = _map_or_error(request)
+    if error:
+        return error
+    response = HttpResponse(heat_map_svg(**picture_arguments(evidence)), content_type="image/svg+xml; charset=utf-8")
+    return _download(response, evidence, "svg")
+
+
+@require_GET
+def evidence_map_png(request: HttpRequest) -> HttpResponse:
+    """The evidence map as a PNG picture, drawn on the server (for slides and reports)."""
+    evidence, error = _map_or_error(request)
+    if error:
+        return error
+    response = HttpResponse(heat_map_png(**picture_arguments(evidence)), content_type="image/png")
+    return _download(response, evidence, "png")

@@ -274,6 +274,11 @@ ELASTICSEARCH_TIMEOUT_S = env_int("ELASTICSEARCH_TIMEOUT_S", 10)
 PDF_MAX_UPLOAD_MB = env_int("PDF_MAX_UPLOAD_MB", 50)
 PDF_EXTRACT_TIMEOUT_S = env_int("PDF_EXTRACT_TIMEOUT_S", 60)
 PDF_EXTRACT_MEMORY_MB = env_int("PDF_EXTRACT_MEMORY_MB", 768)
+# Cover thumbnails (publications.covers): poppler's pdftoppm draws a PDF's first page, within limits.
+COVER_PDFTOPPM = env("COVER_PDFTOPPM", "pdftoppm")
+COVER_TIMEOUT_S = env_int("COVER_TIMEOUT_S", 20)
+COVER_MEMORY_MB = env_int("COVER_MEMORY_MB", 512)
+COVER_WIDTH_PX = env_int("COVER_WIDTH_PX", 400)
 
 # Lectures: days after a lecture when registrants' personal data is deleted.
 LECTURE_PERSONAL_DATA_RETENTION_DAYS = env_int("LECTURE_PERSONAL_DATA_RETENTION_DAYS", 90)
