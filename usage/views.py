@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from publications.models import Author
+from salam.charts import Chart, Series, bar_chart
 from salam.numbers import parse_int
 from usage import figures as usage_figures
 
@@ -41,13 +42,46 @@ def _public_publication(page_id: int):
     return page
 
 
+def impact_charts(figures: usage_figures.Figures) -> list[Chart]:
+    """The pictures of the impact pages: use per month (views, downloads) and publications per year by type."""
+    months = [(m.month.isoformat(), m.month.strftime("%b %Y")) for m in figures.usage]
+    charts = [
+        bar_chart(
+            f"{title} per month",
+            months,
+            [Series(key, title)],
+            {(m.month.isoformat(), key): getattr(m, key) for m in figures.usage},
+            category_title="Month",
+            value_title=title,
+            chart_id=f"impact-{key}",
+        )
+        for key, title in (("views", "Views"), ("downloads", "Downloads"))
+    ]
+    if figures.by_year:
+        types = [
+            (value, label)
+            for i, (value, label) in enumerate(figures.types)
+            if any(r.by_type[i] for r in figures.by_year)
+        ]
+        index = {value: i for i, (value, _label) in enumerate(figures.types)}
+        charts.append(
+            bar_chart(
+                "Publications per year, by type",
+                [(str(row.year), str(row.year)) for row in figures.by_year],
+                [Series(value, label) for value, label in types],
+                {(str(row.year), value): row.by_type[index[value]] for row in figures.by_year for value, _ in types},
+                category_title="Year",
+                value_title="Publications",
+                chart_id="impact-years",
+            )
+        )
+    return charts
+
+
 def _page(request: HttpRequest, figures: usage_figures.Figures, csv_url: str, heading: str) -> HttpResponse:
     months, problem = _months(request)
-    return render(
-        request,
-        "usage/impact.html",
-        {"figures": figures, "csv_url": csv_url, "heading": heading, "problem": problem, "months": months},
-    )
+    context = {"figures": figures, "csv_url": csv_url, "heading": heading, "problem": problem, "months": months}
+    return render(request, "usage/impact.html", context | {"charts": impact_charts(figures)})
 
 
 def _csv(request: HttpRequest, figures_for, filename: str) -> HttpResponse:

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -161,3 +162,19 @@ def test_editors_see_the_figures_on_the_admin_dashboard(client, hub, django_user
     client.force_login(editor)
     html = client.get("/admin/").content.decode()
     assert "Impact: the centre" in html and "Views of publication pages and PDF downloads per month" in html
+
+
+def test_the_impact_page_draws_its_figures_as_charts_with_tables(client, hub):
+    """Use per month and publications per year are pictures too, each with its numbers as a table."""
+    html = client.get("/impact/?months=3").content.decode()
+    for chart_id, title in (
+        ("impact-views", "Views per month"),
+        ("impact-downloads", "Downloads per month"),
+        ("impact-years", "Publications per year, by type"),
+    ):
+        assert f'<figcaption id="{chart_id}-cap" class="chart__caption">{title}</figcaption>' in html, title
+    years = html.split('id="impact-years-cap"')[1].split("</figure>")[0]
+    assert 'role="img"' in years and "Show the numbers as a table" in years
+    # Only public work is drawn: the two public publications, not the draft or the private study.
+    totals = [int(cell) for cell in re.findall(r"<td>(\d+)</td>\s*</tr>", years)]
+    assert sum(totals[:-1] if len(totals) > 1 else totals) == 2, years
