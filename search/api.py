@@ -89,33 +89,35 @@ class SearchQuery(Schema):
     country: list[str] = Field(
         default_factory=list,
         description="ISO 3166 alpha-2 code of a country in the taxonomy, e.g. NP; repeat for several.",
-        json_schema_extra=_items(pattern="^[A-Za-z]{2}$"),
+        json_schema_extra=_items(pattern="^([A-Za-z]{2})?$"),
     )
     theme: list[str] = Field(
         default_factory=list,
         description="Theme slug, e.g. fair-recruitment.",
-        json_schema_extra=_items(pattern="^[a-z0-9-]+$"),
+        json_schema_extra=_items(pattern="^[a-z0-9-]*$"),
     )
     gcm: list[str] = Field(
         default_factory=list,
         description="GCM objective number, 1 to 23.",
-        json_schema_extra=_items(enum=[str(n) for n in range(1, 24)]),
+        json_schema_extra=_items(enum=["", *(str(n) for n in range(1, 24))]),
     )
     type: list[str] = Field(
         default_factory=list,
         description="Publication type, or lecture.",
-        json_schema_extra=_items(enum=[*PUBLICATION_TYPES, "lecture"]),
+        json_schema_extra=_items(enum=["", *PUBLICATION_TYPES, "lecture"]),
     )
     year: list[str] = Field(
         default_factory=list,
         description=f"Four-digit year (ASCII digits), {MIN_YEAR} to {MAX_YEAR}.",
         # Exactly MIN_YEAR..MAX_YEAR (1900-2100), so a year the schema allows is never refused (fuzzing found 0000).
-        json_schema_extra=_items(pattern="^(19[0-9]{2}|20[0-9]{2}|2100)$"),
+        # Every filter also admits the empty value, which means "no filter" (an HTML form's empty select
+        # sends it); fuzzing found year= accepted while the schema forbade it.
+        json_schema_extra=_items(pattern="^(19[0-9]{2}|20[0-9]{2}|2100)?$"),
     )
     language: list[str] = Field(
         default_factory=list,
         description="ISO 639-1 code, e.g. en.",
-        json_schema_extra=_items(pattern="^[A-Za-z]{2}$"),
+        json_schema_extra=_items(pattern="^([A-Za-z]{2})?$"),
     )
     sort: str = Field("relevance", description="How results are ordered.", json_schema_extra={"enum": list(SORTS)})
     page: int = Field(
