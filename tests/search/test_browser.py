@@ -50,7 +50,8 @@ def corpus(live_server, site_root, search_index):
 def test_search_tick_a_facet_and_see_the_results_change(corpus, live_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{live_server.url}/")
-    page.get_by_label("Search publications and lectures").first.fill("recruitment fees")
+    # The home page leads with its own box (the header has none here).
+    page.get_by_label("Find research, policy briefs and lectures").fill("recruitment fees")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=recruitment+fees")
     assert page.locator(".results__count").inner_text() == "3 results for “recruitment fees”"
@@ -94,7 +95,8 @@ def test_evidence_map_renders_as_a_table(corpus, live_server, browser):
     table = page.get_by_role("table")
     assert "Publications by country" in table.locator("caption").inner_text()
     nepal_row = page.get_by_role("row", name="Nepal")
-    assert nepal_row.get_by_role("link", name="1").count() == 1
+    # exact: the empty cells' alert links name their objective ("… Nepal × GCM objective 12").
+    assert nepal_row.get_by_role("link", name="1", exact=True).count() == 1
     page.screenshot(path="/tmp/search-evidence-map.png", full_page=True)
     page.goto(f"{live_server.url}/gcm/6/")
     assert "3 publications and lectures tagged GCM Objective 6" in page.locator(".landing-total").inner_text()
