@@ -95,7 +95,7 @@ def test_evidence_map_renders_as_a_table(corpus, live_server, browser):
     table = page.get_by_role("table")
     assert "Publications by country" in table.locator("caption").inner_text()
     nepal_row = page.get_by_role("row", name="Nepal")
-    # exact: the empty cells' alert links name their objective ("… Nepal × GCM objective 12").
+    # exact: the empty cells' alert links name their objective ("… Nepal x GCM objective 12").
     assert nepal_row.get_by_role("link", name="1", exact=True).count() == 1
     page.screenshot(path="/tmp/search-evidence-map.png", full_page=True)
     page.goto(f"{live_server.url}/gcm/6/")
