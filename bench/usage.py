@@ -30,10 +30,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from register import Client, drop_database, run_clients, warm_up
-from servers import free_port, percentile, wait_for
+from register import Client, run_clients, warm_up
+from servers import create_postgres_database, drop_postgres_database, free_port, percentile, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = """from salam.settings.dev import *  # noqa
@@ -82,19 +81,7 @@ def main() -> int:
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        started = subprocess.run([str(ROOT / "scripts/postgres"), "start"], check=True, capture_output=True, text=True)
-        base_url = started.stdout.strip()
-    database = f"salam_bench_{os.getpid()}"
-    parts = urlsplit(base_url)
-    url = urlunsplit(parts._replace(path=f"/{database}"))
-
-    import psycopg
-
-    admin_dsn = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
+    url, admin_dsn, database = create_postgres_database(ROOT, "salam_bench")
 
     settings_dir = tempfile.mkdtemp(prefix="salam-bench-")
     Path(settings_dir, "bench_usage_settings.py").write_text(SETTINGS)
@@ -171,7 +158,7 @@ def main() -> int:
                 server.kill()
                 server.wait()
         print(f"servers stopped in {time.perf_counter() - clock:.1f} s", file=sys.stderr)
-        drop_database(admin_dsn, database)
+        drop_postgres_database(admin_dsn, database)
 
     means = {mode: statistics.fmean(values) * 1000 for mode, values in latencies.items()}
     p95s = {mode: percentile(values, 0.95) * 1000 for mode, values in latencies.items()}
