@@ -11,8 +11,9 @@ content streams are scanned with one regular expression and only text operators 
 a whole and joined into lines with pdfminer's LAParams rules for lines and word gaps, without an
 LTChar object per glyph; lines are grouped into paragraph boxes and read column by column; the
 usual ToUnicode maps are read with one regular expression. The text keeps words separated and
-paragraphs together (words hyphenated at line ends are rejoined), which is what search and
-highlights need. pdfminer still parses the file structure, fonts and everything unusual.
+paragraphs together (words hyphenated at line ends are rejoined, running heads and feet dropped),
+which is what search and highlights need. pdfminer still parses the file structure, fonts and
+everything unusual.
 
 One module per concern, each importing only modules listed below it:
 
@@ -25,7 +26,7 @@ One module per concern, each importing only modules listed below it:
     interpreter  the text-only content-stream interpreter (pdfminer PDFPageInterpreter)
     layout       glyphs to lines, lines to boxes, boxes in reading order
     tounicode    the quick ToUnicode CMap reader
-    text         cleaning text and rejoining hyphenated words
+    text         cleaning text, rejoining hyphenated words, dropping running heads and feet
     checks       hash, PDF signature and upload checks (no parsing)
     limits       limits, results, failure reasons and every message a researcher reads
 
@@ -38,7 +39,7 @@ from publications.pdf.language import detect_language
 from publications.pdf.limits import FAILURE_REASONS, MESSAGES, ExtractionLimits, ExtractionResult
 from publications.pdf.metadata import parse_pdf_date, read_metadata
 from publications.pdf.pool import extract_many, extract_pdf_text
-from publications.pdf.text import clean_text, join_hyphenated_words
+from publications.pdf.text import clean_text, join_hyphenated_words, strip_running_lines
 from publications.pdf.tounicode import read_unicode_map
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "read_metadata",
     "read_unicode_map",
     "sha256_of_file",
+    "strip_running_lines",
     "validate_pdf_upload",
 ]

@@ -28,7 +28,7 @@ from publications.pdf.limits import (
     pages_phrase,
 )
 from publications.pdf.metadata import read_metadata
-from publications.pdf.text import join_hyphenated_words
+from publications.pdf.text import join_hyphenated_words, strip_running_lines
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def read_pdf_bytes(data: bytes, digest: str) -> ExtractionResult:
         # The page count and the document information still help whoever fills in the form.
         return replace(failure("no_text", digest, key), page_count=len(pages), metadata=metadata)
 
-    pages = join_hyphenated_words(pages)
+    pages = strip_running_lines(join_hyphenated_words(pages))
     if failed_pages:
         message = MESSAGES["done_partial"].format(
             ok=ok, pages=pages_phrase(len(pages)), failed=", ".join(map(str, failed_pages))
