@@ -17,3 +17,6 @@ class LecturesConfig(AppConfig):
         # The pages' context needs forms and services, which import the models: set here, not imported there.
         LectureIndexPage.build_context = staticmethod(presentation.lecture_index_context)
         LecturePage.build_context = staticmethod(presentation.lecture_page_context)
+        from lectures import operations
+
+        operations.register()  # with salam, which imports no app

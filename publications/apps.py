@@ -15,6 +15,9 @@ class PublicationsConfig(AppConfig):
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
         register_bibtex_export(bibtex_for_pages)
         _one_email_per_submission()
+        from publications import operations
+
+        operations.register()  # with salam, which imports no app
 
 
 def _no_workflow_submitted_email(sender, **kwargs) -> None:

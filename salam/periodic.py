@@ -1,5 +1,9 @@
 """The periodic jobs of the hub, in one list, run by `manage.py run_periodic_jobs`.
 
+The list is filled by registration: this module adds the site's own jobs and those that call other
+apps' management commands by name; `search` and `publications` add theirs with ``register_job``
+from their ``AppConfig.ready()``, so this bottom layer imports none of them.
+
 Cron (or a systemd timer) starts the runner every five minutes, or `make run` keeps it looping.
 Each job runs only when due: every run, hourly or daily, judged from when it last started
 (``PeriodicJobRun``), so the cron frequency does not change how often the heavy jobs run. A job
@@ -35,6 +39,14 @@ EARLY_BY = datetime.timedelta(minutes=1)
 RUNNING_FOR_AT_MOST = datetime.timedelta(hours=1)
 MESSAGE_CHARS = 2000
 
+# Where in a run a job goes. Publishing and the embargo sweep queue index operations that the
+# outbox replay right after them sends to Elasticsearch in the same run; the other jobs follow,
+# the frequent ones first (every run, hourly, daily), each group in the order it was registered
+# (this module's jobs first, then the apps' in INSTALLED_APPS order).
+QUEUES_INDEX_WORK = 0
+SENDS_INDEX_WORK = 1
+OTHER = 2
+
 
 class JobFailed(Exception):
     """A job ran but left something undone; the message says what."""
@@ -48,6 +60,7 @@ class PeriodicJob:
     description: str
     interval: datetime.timedelta
     run: Callable[[], str]  # returns a one-line summary; raises when it failed
+    phase: int = OTHER
 
     @property
     def interval_text(self) -> str:
@@ -92,31 +105,6 @@ def publish_scheduled() -> str:
     return f"{due} scheduled revisions published, {expired} expired pages unpublished."
 
 
-def lift_embargoes() -> str:
-    """Queue for re-indexing the publications whose embargo ended since the last sweep."""
-    from search import tasks
-
-    return f"{tasks.queue_lifted_embargoes()} publications queued for re-indexing (embargo ended)."
-
-
-def replay_outbox() -> str:
-    """Replay every pending index operation, whatever happened to the tasks meant to do it."""
-    from search import indexing
-
-    report = indexing.replay_outbox()
-    summary = f"{report.synced} pages synced, {report.failed} failed, {report.remaining} still pending."
-    if report.failed:
-        raise JobFailed(f"{summary} {report.error}")
-    return summary
-
-
-def sweep_stuck_extractions() -> str:
-    """Queue again PDF extractions whose worker died or whose task was lost."""
-    from publications import services
-
-    return f"{services.sweep_stuck_extractions()}."
-
-
 def requeue_lost_tasks() -> str:
     """Queue again the tasks whose worker died mid-task (or fail them after three tries)."""
     from salam import workers
@@ -127,21 +115,6 @@ def requeue_lost_tasks() -> str:
 def send_lecture_reminders() -> str:
     """Send the day-before lecture reminders that are due."""
     return _command("send_lecture_reminders")
-
-
-def check_search_index() -> str:
-    """Compare every document with the database and re-index what is wrong."""
-    from search import status
-
-    before = status.status(deep=True)
-    if before.ok:
-        return f"The index is up to date ({sum(before.index.values())} documents)."
-    if not before.indices:
-        raise JobFailed(f"{before.problems[0]} Run `manage.py search_index --rebuild`.")
-    repaired = status.repair(before)
-    if not repaired.ok:
-        raise JobFailed(f"{repaired.summary()} Still wrong: {' '.join(repaired.after.problems)}")
-    return repaired.summary()
 
 
 def purge_rate_counters() -> str:
@@ -166,26 +139,30 @@ def purge_alert_subscriptions() -> str:
     return _command("purge_alert_subscriptions")
 
 
-# The order matters: publishing and the embargo sweep queue index operations that the outbox replay
-# right after them sends to Elasticsearch in the same run.
-JOBS: tuple[PeriodicJob, ...] = (
+_registered: list[PeriodicJob] = []
+# Every registered job in the order they run (see the phases above); filled by register_job.
+JOBS: tuple[PeriodicJob, ...] = ()
+
+
+def register_job(job: PeriodicJob) -> None:
+    """Add a periodic job (an app calls this from its ``ready()``); a second job of the same name is an error."""
+    global JOBS
+    same = next((known for known in _registered if known.name == job.name), None)
+    if same == job:
+        return  # ready() run again (a test that reloads the apps)
+    if same is not None:
+        raise ValueError(f"Two periodic jobs are called {job.name!r}: {same.run!r} and {job.run!r}.")
+    _registered.append(job)
+    JOBS = tuple(sorted(_registered, key=lambda known: (known.phase, known.interval)))  # stable sort
+
+
+for _job in (
     PeriodicJob(
         "publish_scheduled",
         "Publish pages whose scheduled go-live time has come, unpublish expired ones (Wagtail).",
         EVERY_RUN,
         publish_scheduled,
-    ),
-    PeriodicJob(
-        "lift_embargoes",
-        "Queue publications whose embargo ended, so their full text becomes searchable.",
-        EVERY_RUN,
-        lift_embargoes,
-    ),
-    PeriodicJob(
-        "replay_outbox",
-        "Send index operations still waiting in the outbox (Elasticsearch was down, a task was lost).",
-        EVERY_RUN,
-        replay_outbox,
+        QUEUES_INDEX_WORK,
     ),
     PeriodicJob(
         "requeue_lost_tasks",
@@ -194,22 +171,10 @@ JOBS: tuple[PeriodicJob, ...] = (
         requeue_lost_tasks,
     ),
     PeriodicJob(
-        "sweep_stuck_extractions",
-        "Queue again PDF extractions whose worker died or whose task was lost; fail them after 3 tries.",
-        EVERY_RUN,
-        sweep_stuck_extractions,
-    ),
-    PeriodicJob(
         "send_lecture_reminders",
         "Email the day-before reminder to each lecture registrant, once.",
         EVERY_RUN,
         send_lecture_reminders,
-    ),
-    PeriodicJob(
-        "check_search_index",
-        "Compare every search document with the database and re-index what is wrong (search_index --check --repair).",
-        HOURLY,
-        check_search_index,
     ),
     PeriodicJob(
         "purge_rate_counters",
@@ -235,7 +200,8 @@ JOBS: tuple[PeriodicJob, ...] = (
         DAILY,
         purge_alert_subscriptions,
     ),
-)
+):
+    register_job(_job)
 
 
 def job_names() -> list[str]:

@@ -20,9 +20,10 @@ from ninja.openapi.docs import DocsBase
 
 from salam.ratelimits import over_limit
 from search.exceptions import InvalidSearchParameter, SearchRejected, SearchUnavailable
-from search.faceted import SearchHit, autocomplete, run_search
+from search.faceted import autocomplete, run_search
 from search.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YEAR, SORTS, parse_params
 from search.query import MAX_QUERY_CHARS
+from search.schema import ResultOut, result_payload
 from search.taxonomy import PUBLICATION_TYPES
 
 # Swagger UI's files ship inside django-ninja; they are served from here so the docs page needs no CDN.
@@ -141,41 +142,6 @@ class ErrorOut(Schema):
     parameter: str | None = None
 
 
-class Term(Schema):
-    code: str
-    name: str
-
-
-class PassageOut(Schema):
-    page: int | None = None
-    seconds: int | None = None
-    where: str
-    html: str
-
-
-class ResultOut(Schema):
-    id: int
-    kind: str
-    type: str
-    type_label: str
-    title: str
-    url: str
-    authors: list[str]
-    institution: str
-    date: str | None
-    year: int | None
-    language: str | None
-    countries: list[Term]
-    themes: list[Term]
-    gcm_objectives: list[Term]
-    title_html: str
-    abstract_html: str
-    passages: list[PassageOut]
-    full_text_public: bool
-    embargo_until: str | None
-    citations: dict[str, str]
-
-
 class FacetValueOut(Schema):
     value: str
     label: str
@@ -261,38 +227,6 @@ def _check_rate(request: HttpRequest, group: str, multiplier: int = 1) -> None:
         )
 
 
-def _result(request: HttpRequest, hit: SearchHit, site: str) -> dict:
-    citations = {}
-    if hit.is_publication:
-        # What build_absolute_uri gives for these ASCII paths, without parsing each one again.
-        for fmt in ("bib", "ris", "json"):
-            citations[fmt] = f"{site}/publications/{hit.page_id}/cite.{fmt}"
-    return {
-        "id": hit.page_id,
-        "kind": hit.kind,
-        "type": hit.type,
-        "type_label": hit.type_label,
-        "title": hit.title,
-        "url": request.build_absolute_uri(hit.url) if hit.url else "",
-        "authors": hit.authors,
-        "institution": hit.institution,
-        "date": hit.date,
-        "year": hit.year,
-        "language": hit.language,
-        "countries": [{"code": c, "name": n} for c, n in hit.countries],
-        "themes": [{"code": c, "name": n} for c, n in hit.themes],
-        "gcm_objectives": [{"code": c, "name": n} for c, n in hit.gcm],
-        "title_html": str(hit.title_html),
-        "abstract_html": str(hit.abstract_html),
-        "passages": [
-            {"page": p.number, "seconds": p.seconds, "where": p.where, "html": str(p.html)} for p in hit.passages
-        ],
-        "full_text_public": hit.full_text_public,
-        "embargo_until": hit.embargo_until,
-        "citations": citations,
-    }
-
-
 @api.get(
     "/search",
     response={200: SearchOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
@@ -316,7 +250,7 @@ def search(request: HttpRequest, filters: Query[SearchQuery]):
         "suggestion": results.suggestion,
         "expanded_with": results.expansions,
         "facets": {name: [vars(fv) for fv in values] for name, values in results.facets.items()},
-        "results": [_result(request, hit, site) for hit in results.hits],
+        "results": [result_payload(hit, absolute=request.build_absolute_uri, site=site) for hit in results.hits],
     }
     # Rendered as is: validating this payload against SearchOut (the documented schema, which a
     # test checks it against) would cost a pydantic model per facet value, term and passage.

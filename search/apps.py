@@ -15,3 +15,6 @@ class SearchConfig(AppConfig):
         signals.connect()
         register_figures(landing.landing_figures)
         register_backup_part(backup.PART)
+        from search import operations
+
+        operations.register()  # with salam, which imports no app

@@ -130,16 +130,30 @@ class FacetValue:
     selected: bool
 
 
-@dataclass
+# How a result's field appears in the JSON API, whose schema (search/schema.py) is built from these
+# dataclasses so that the page and the API cannot drift apart: under its own name unless renamed
+# with api_name(), or not at all when it is the search page's own (PAGE_ONLY).
+PAGE_ONLY = {"api": None}
+
+
+def api_name(name: str) -> dict:
+    """Field metadata: the API shows this field under another name."""
+    return {"api": name}
+
+
+@dataclass(kw_only=True)
 class Passage:
     """A highlighted stretch of full text: a PDF page or a moment in a lecture transcript."""
 
-    html: SafeString
-    number: int | None = None
+    number: int | None = field(default=None, metadata=api_name("page"))
     seconds: int | None = None
+    where: str = field(init=False)
+    html: SafeString
 
-    @property
-    def where(self) -> str:
+    def __post_init__(self) -> None:
+        self.where = self._where()
+
+    def _where(self) -> str:
         if self.number is not None:
             return f"page {self.number}"
         if self.seconds is not None:
@@ -149,17 +163,16 @@ class Passage:
         return ""
 
 
-@dataclass
+# Keyword-only, so the fields can stand in the order the API documents them.
+@dataclass(kw_only=True)
 class SearchHit:
     """One result, as the page and the API show it (HTML fields are escaped by Elasticsearch)."""
 
-    page_id: int
+    page_id: int = field(metadata=api_name("id"))
     kind: str
     type: str
     type_label: str
     title: str
-    title_html: SafeString
-    subtitle_html: SafeString
     url: str
     authors: list[str]
     institution: str
@@ -168,14 +181,16 @@ class SearchHit:
     language: str | None
     countries: list[tuple[str, str]]
     themes: list[tuple[str, str]]
-    gcm: list[tuple[str, str]]
+    gcm: list[tuple[str, str]] = field(metadata=api_name("gcm_objectives"))
+    title_html: SafeString
     abstract_html: SafeString
     passages: list[Passage]
     full_text_public: bool
     embargo_until: str | None
-    status: str | None = None
-    start: str | None = None
-    score: float | None = None
+    subtitle_html: SafeString = field(metadata=PAGE_ONLY)
+    status: str | None = field(default=None, metadata=PAGE_ONLY)
+    start: str | None = field(default=None, metadata=PAGE_ONLY)
+    score: float | None = field(default=None, metadata=PAGE_ONLY)
 
     @property
     def is_publication(self) -> bool:

@@ -20,19 +20,43 @@ DEFAULT_PAGES = (
 )
 
 
-def pdf_bytes(pages: tuple[str, ...] | list[str] = DEFAULT_PAGES, *, title: str = "Test PDF") -> bytes:
-    """A real PDF with one text page per string (reportlab), small enough for fast tests."""
+def pdf_bytes(
+    pages: tuple[str, ...] | list[str] = DEFAULT_PAGES, *, title: str = "Test PDF", encrypt: object = None
+) -> bytes:
+    """A real PDF with one text page per string (reportlab), words wrapped at 90 characters.
+
+    ``encrypt`` takes reportlab's StandardEncryption, for PDFs that need a password.
+    """
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=encrypt)
     pdf.setTitle(title)
     for text in pages:
         y = 780
-        for line in [text[i : i + 90] for i in range(0, len(text), 90)] or [""]:
+        for line in _wrapped(text, 90):
             pdf.drawString(60, y, line)
             y -= 16
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    # Whole words per line, so the text reads back word for word; a word longer than a line is cut.
+    lines, line = [], ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
 
 
 def make_document(

@@ -1,21 +1,20 @@
-"""Factories for the tagging tests: real PDFs (reportlab), publication and lecture pages, editors,
-and a browser-like reader of Wagtail's page edit form (to post it back as an editor would)."""
+"""Factories for the tagging tests: the working paper's text and PDF, publication and lecture pages
+with the tagging tests' defaults (made by the publications and lectures factories), editors, and a
+browser-like reader of Wagtail's page edit form (to post it back as an editor would)."""
 
 from __future__ import annotations
 
 import datetime
-import io
 from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 from wagtail.documents.models import Document
 from wagtail.models import GroupPagePermission, Page
-from wagtail.utils.file import hash_filelike
+
+from tests.factories.lectures import make_lecture
+from tests.factories.publications import make_document, make_publication, pdf_bytes
 
 # Three pages of a fictional working paper: Nepal and Qatar with recruitment fees on page 1,
 # remittances and Malaysia on page 2, return and reintegration on page 3.
@@ -31,49 +30,10 @@ PAPER_PAGES = [
 ]
 
 
-def pdf_bytes(pages: list[str], *, title: str = "Working paper") -> bytes:
-    """A real multi-page PDF with the given text on each page, wrapped at 90 characters."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(title)
-    for text in pages:
-        y = 780
-        words, line = text.split(), ""
-        lines = []
-        for word in words:
-            if len(line) + len(word) + 1 > 90:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        lines.append(line)
-        for row in lines:
-            pdf.drawString(60, y, row)
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 def pdf_document(pages: list[str] | None = None, *, title: str = "Working paper PDF") -> Document:
-    """A Wagtail document holding a generated PDF, as an upload through the admin would leave it."""
+    """The working paper (PAPER_PAGES, or the given pages) as an uploaded PDF document."""
     content = pdf_bytes(PAPER_PAGES if pages is None else pages, title=title)
-    document = Document(title=title)
-    document.file.save("working-paper.pdf", ContentFile(content), save=False)
-    document.file_size = len(content)
-    document.file_hash = hash_filelike(io.BytesIO(content))
-    document.save()
-    return document
-
-
-def publication_index(parent: Page, *, slug: str = "publications"):
-    """A live publications index under the given page."""
-    from publications.models import PublicationIndexPage
-
-    index = PublicationIndexPage(title="Publications", slug=slug)
-    parent.add_child(instance=index)
-    index.save_revision().publish()
-    return index
+    return make_document(content, name="working-paper.pdf", title=title)
 
 
 def publication(
@@ -86,58 +46,32 @@ def publication(
     publish: bool = True,
     **fields,
 ):
-    """A publication page with one author (with one revision, published unless publish=False)."""
-    from publications.models import Author, PublicationAuthor, PublicationPage
+    """A research paper by one author (one revision, published unless publish=False), read afresh."""
+    from publications.models import Author, PublicationType
 
-    page = PublicationPage(
-        title=title,
-        slug=slug,
-        abstract=abstract,
-        publication_date=datetime.date(2024, 5, 1),
-        pdf=pdf,
-        live=False,
-        **fields,
-    )
     author, _created = Author.objects.get_or_create(name="Sunita Rai", affiliation="Kathmandu Labour Studies Centre")
-    page.publication_authors.add(PublicationAuthor(author=author, sort_order=0))
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
+    fields.setdefault("publication_type", PublicationType.RESEARCH_PAPER)
+    fields.setdefault("publication_date", datetime.date(2024, 5, 1))
+    page = make_publication(
+        index, slug=slug, title=title, abstract=abstract, pdf=pdf, live=publish, authors=[author], **fields
+    )
     return type(page).objects.get(pk=page.pk)
 
 
-def lecture_index(parent: Page):
-    """A live lectures index under the given page."""
-    from lectures.models import LectureIndexPage
-
-    index = LectureIndexPage(title="Lectures", slug="lectures")
-    parent.add_child(instance=index)
-    index.save_revision().publish()
-    return index
-
-
 def lecture(index: Page, *, slug: str, transcript: str = "", publish: bool = True, **fields):
-    """A past online lecture (published unless publish=False)."""
-    from lectures.models import LecturePage
-
+    """A past online lecture, a week ago (published unless publish=False), read afresh."""
     start = timezone.now() - datetime.timedelta(days=7)
-    page = LecturePage(
-        title=fields.pop("title", "Women migrant workers and the Gulf"),
-        slug=slug,
-        abstract=fields.pop("abstract", "A public lecture on labour migration from South Asia."),
-        start=start,
-        end=start + datetime.timedelta(hours=1),
-        timezone="Asia/Kathmandu",
-        online=True,
-        transcript=transcript,
-        live=False,
+    values = {
+        "title": "Women migrant workers and the Gulf",
+        "abstract": "A public lecture on labour migration from South Asia.",
+        "start": start,
+        "end": start + datetime.timedelta(hours=1),
+        "timezone": "Asia/Kathmandu",
+        "online": True,
+        "venue": "",
         **fields,
-    )
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
+    }
+    page = make_lecture(index, slug=slug, transcript=transcript, live=False, publish_revision=publish, **values)
     return type(page).objects.get(pk=page.pk)
 
 

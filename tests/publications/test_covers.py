@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
-from reportlab.pdfgen import canvas
 
 from publications import covers
 from publications.models import PublicationCover, PublicationPage
@@ -22,12 +20,7 @@ CORPUS = Path("/work/shared/pdf-corpus")
 
 
 def encrypted_pdf() -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=StandardEncryption("user-secret", "owner-secret"))
-    pdf.drawString(60, 780, "Confidential")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return pdf_bytes(["Confidential"], encrypt=StandardEncryption("user-secret", "owner-secret"))
 
 
 @pytest.fixture

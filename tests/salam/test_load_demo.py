@@ -72,3 +72,29 @@ def _at_the_scale_of_the_programme_and_never_naming_the_real_partners(client) ->
     about = client.get(CentreSettings.load().about_page.url).content.decode()
     for words in (*partners, "GOALS", "ILO, IOM and UN Women", "Swiss Agency for Development and Cooperation"):
         assert words in about, words
+
+
+@pytest.mark.django_db
+def test_load_demo_runs_the_loaders_the_apps_registered_in_order(site_root, monkeypatch):
+    import io
+
+    from salam import demo
+    from salam.models import HomePage
+
+    assert [name for name, _loader in demo.demo_loaders()] == ["publications", "lectures"]
+    calls = []
+
+    def loader(name):
+        def create(home, *, stdout=None):
+            calls.append((name, home.pk, stdout is not None))
+            return [home] if name == "publications" else []
+
+        return create
+
+    monkeypatch.setattr(demo, "_loaders", {"publications": loader("publications"), "lectures": loader("lectures")})
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    home = HomePage.objects.get()
+    assert calls == [("publications", home.pk, True), ("lectures", home.pk, True)]
+    # The about page (new on the first run) and the one page the first loader said it created.
+    assert "Demo content ready (2 new pages)." in out.getvalue()

@@ -279,3 +279,52 @@ def test_sigterm_during_a_job_lets_it_finish_then_stops(monkeypatch):
     assert not any(line.startswith("publish_scheduled") for line in lines)  # the next job never started
     assert lines[-1] == "Stopped."
     assert record("long").last_ok is True
+
+
+# --- the registry: each app adds its own jobs, salam imports none of them ------------------------
+
+EVERY_JOB = {
+    "publish_scheduled",
+    "lift_embargoes",
+    "replay_outbox",
+    "requeue_lost_tasks",
+    "sweep_stuck_extractions",
+    "send_lecture_reminders",
+    "check_search_index",
+    "purge_rate_counters",
+    "purge_lecture_registrations",
+    "send_alert_digests",
+    "purge_alert_subscriptions",
+}
+
+
+def test_every_app_registered_its_jobs_and_index_work_is_queued_before_it_is_sent():
+    from publications import operations as publication_operations
+    from search import operations as search_operations
+
+    names = periodic.job_names()
+    assert set(names) == EVERY_JOB and len(names) == len(EVERY_JOB)
+    assert set(search_operations.JOBS) | set(publication_operations.JOBS) <= set(periodic.JOBS)
+    # Publishing and the embargo sweep queue index operations; the outbox replay sends them in the same run.
+    assert names[:3] == ["publish_scheduled", "lift_embargoes", "replay_outbox"]
+    later = [job.interval for job in periodic.JOBS[3:]]
+    assert later == sorted(later)  # then every run, hourly, daily
+
+
+def test_a_second_job_of_the_same_name_is_refused_and_the_same_job_twice_is_one(monkeypatch):
+    monkeypatch.setattr(periodic, "_registered", list(periodic._registered))
+    monkeypatch.setattr(periodic, "JOBS", periodic.JOBS)
+    before = periodic.JOBS
+    periodic.register_job(before[0])  # an app's ready() run again
+    assert before == periodic.JOBS
+
+    impostor = periodic.PeriodicJob("replay_outbox", "Something else.", periodic.EVERY_RUN, lambda: "done")
+    with pytest.raises(ValueError, match="Two periodic jobs are called 'replay_outbox'"):
+        periodic.register_job(impostor)
+    assert before == periodic.JOBS
+
+    first = periodic.PeriodicJob("first", "Queues index work.", periodic.DAILY, lambda: "", periodic.QUEUES_INDEX_WORK)
+    periodic.register_job(first)
+    names = periodic.job_names()
+    assert names.index("first") < names.index("replay_outbox")  # daily, yet before the replay
+    assert [job for job in periodic.JOBS if job != first] == list(before)

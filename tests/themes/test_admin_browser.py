@@ -4,6 +4,7 @@ import pytest
 
 from tests.admin_browser import admin_browser_page
 from tests.factories import themes as factories
+from tests.factories.publications import make_index
 from themes.models import TagDecision, TagSuggestion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def suggested_page(live_server, site_root):
-    index = factories.publication_index(site_root, slug="browser-tag-publications")
+    index = make_index(site_root, slug="browser-tag-publications")
     page = factories.publication(index, slug="fees", abstract="Nepali workers pay recruitment fees.")
     # Below the threshold, so only suggested (the tagger may have stored its own already).
     TagSuggestion.objects.update_or_create(

@@ -14,6 +14,8 @@ from django_tasks.signals import task_enqueued
 from wagtail.models import PageLogEntry
 
 from tests.factories import themes as factories
+from tests.factories.lectures import lecture_index
+from tests.factories.publications import make_index
 from themes import services
 from themes.exceptions import NotTaggable, UnknownFamily, UnknownLabel
 from themes.models import Country, TagDecision, TagSource, TagSuggestion, Theme
@@ -39,7 +41,7 @@ def latest_tags(page) -> dict[tuple[str, str], str]:
 
 @pytest.fixture
 def index(site_root):
-    return factories.publication_index(site_root)
+    return make_index(site_root)
 
 
 @pytest.fixture
@@ -345,7 +347,7 @@ def test_a_failed_or_pending_extraction_contributes_no_body_text(index):
 
 
 def test_a_saved_transcript_leads_to_tags_with_times_in_the_evidence(site_root, django_capture_on_commit_callbacks):
-    lectures = factories.lecture_index(site_root)
+    lectures = lecture_index(site_root)
     page = factories.lecture(lectures, slug="talk", abstract="A lecture.")
     assert not live_tags(page)
 

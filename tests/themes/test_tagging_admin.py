@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import themes as factories
+from tests.factories.lectures import lecture_index
+from tests.factories.publications import make_document, make_index
 from themes import services
 from themes.models import Country, TagDecision, TagSource, TagSuggestion, Theme
 from themes.panels import DECISION_FORM_ID
@@ -97,7 +99,7 @@ def panel_buttons(html: str) -> ButtonReader:
 
 @pytest.fixture
 def index(site_root):
-    return factories.publication_index(site_root)
+    return make_index(site_root)
 
 
 @pytest.fixture
@@ -231,7 +233,7 @@ def test_an_editor_who_may_not_publish_accepts_into_a_draft(index, client):
 def test_decision_views_refuse_bad_requests(index, site_root, client):
     page = factories.publication(index, slug="bad-input", title="A study", abstract=NEPAL_ABSTRACT)
     services.tag_page(page.pk)
-    other_index = factories.publication_index(site_root, slug="elsewhere")
+    other_index = make_index(site_root, slug="elsewhere")
     outsider = factories.editor_of(other_index, "outsider")
     insider = factories.editor_of(index, "insider")
 
@@ -281,7 +283,7 @@ def test_a_new_page_shows_where_suggestions_will_appear(index, admin_client):
 
 
 def test_lecture_editor_shows_transcript_times_as_evidence(site_root, admin_client):
-    lectures = factories.lecture_index(site_root)
+    lectures = lecture_index(site_root)
     page = factories.lecture(
         lectures,
         slug="talk",
@@ -352,7 +354,7 @@ def test_a_bad_taxonomy_edit_saves_nothing_and_retags_nothing(db, admin_client, 
 def test_reject_button_inside_the_page_editor_works_in_a_browser(live_server, browser):
     from salam.models import HomePage
 
-    index = factories.publication_index(HomePage.objects.get())
+    index = make_index(HomePage.objects.get())
     page = factories.publication(index, slug="browser", title="A study", abstract=NEPAL_ABSTRACT)
     services.tag_page(page.pk)
     assert ("country", "QA") in live_tags(page)
@@ -387,12 +389,7 @@ def test_reject_button_inside_the_page_editor_works_in_a_browser(live_server, br
 def test_a_publication_whose_pdf_cannot_be_read_is_tagged_from_its_title_and_abstract(
     index, admin_client, django_capture_on_commit_callbacks
 ):
-    from django.core.files.base import ContentFile
-    from wagtail.documents.models import Document
-
-    broken = Document(title="Damaged PDF")
-    broken.file.save("damaged.pdf", ContentFile(b"%PDF-1.7\n" + b"\x00not a pdf body " * 300), save=False)
-    broken.save()
+    broken = make_document(b"%PDF-1.7\n" + b"\x00not a pdf body " * 300, name="damaged.pdf", title="Damaged PDF")
     with django_capture_on_commit_callbacks(execute=True):
         page = factories.publication(
             index,

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import themes as factories
+from tests.factories.publications import make_index
 from themes import services
 from themes.models import TagDecision, TaggerModel
 from themes.nlp.corpus import CORPUS_DIR, load_corpus
@@ -106,7 +107,7 @@ def test_a_broken_corpus_is_a_clear_error(small_corpus):
 
 def test_editors_decisions_are_folded_in_as_examples(small_corpus, site_root):
     train("--no-feedback")
-    index = factories.publication_index(site_root)
+    index = make_index(site_root)
     page = factories.publication(
         index,
         slug="decided",

@@ -6,6 +6,7 @@ the background worker afterwards, as they would be for a researcher's upload.
 
 from django.core.management.base import BaseCommand
 
+from salam.demo import demo_loaders
 from salam.models import CentreSettings, HomePage, StandardPage
 
 ABOUT_TEXT = (
@@ -20,9 +21,6 @@ class Command(BaseCommand):
     help = "Create the demo site content (idempotent)."
 
     def handle(self, *args, **options):
-        from lectures.demo import create_demo as create_demo_lectures
-        from publications.demo import create_demo as create_demo_publications
-
         home = HomePage.objects.get()
         created = []
         if not StandardPage.objects.child_of(home).filter(slug="about").exists():
@@ -35,7 +33,8 @@ class Command(BaseCommand):
         if centre.about_page_id is None:
             centre.about_page = StandardPage.objects.child_of(home).get(slug="about")
             centre.save(update_fields=["about_page"])
-        # Each app creates its own index page under the home page (or reuses the one there).
-        created += create_demo_publications(home, stdout=self.stdout)
-        created += create_demo_lectures(home, stdout=self.stdout)
+        # Each content app registered its loader (salam.demo), which creates its own index page under
+        # the home page (or reuses the one there): publications, then lectures.
+        for _name, create_demo in demo_loaders():
+            created += create_demo(home, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(created)} new pages)."))
