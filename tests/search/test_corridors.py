@@ -100,6 +100,19 @@ class TestCorridorParameter:
         with pytest.raises(InvalidSearchParameter, match="one corridor"):
             parse_params(QueryDict("corridor=NP-QA&corridor=IN-SA"), strict=True)
 
+    @pytest.mark.django_db
+    def test_an_alert_on_a_corridor_search_keeps_the_corridor(self):
+        from django.http import QueryDict
+
+        from alerts.searches import alert_params, describe, params_of, query_string
+
+        params = alert_params(QueryDict("corridor=NP-QA&theme=remittances&sort=newest"), strict=True)
+        assert query_string(params) == "theme=remittances&corridor=NP-QA"
+        assert params_of(query_string(params)) == params
+        assert describe(params) == "Theme: Remittances; Corridor: Nepal to Qatar"
+        with pytest.raises(InvalidSearchParameter):
+            alert_params(QueryDict("corridor=NP-XX"), strict=True)
+
     def test_both_countries_narrow_the_hits_and_every_facet(self):
         body = search_body(
             parse_query(""), {"corridor": ("NP", "QA"), "type": ("report",)}, "relevance", offset=0, size=10
