@@ -46,10 +46,12 @@ class Flow:
 
     @property
     def summary(self) -> str:
-        parts = [f"{self.publications} publication{'s' if self.publications != 1 else ''}"]
-        if self.lectures:
-            parts.append(f"{self.lectures} lecture{'s' if self.lectures != 1 else ''}")
-        return " and ".join(parts)
+        parts = [
+            f"{n} {noun}{'s' if n != 1 else ''}"
+            for n, noun in ((self.publications, "publication"), (self.lectures, "lecture"))
+            if n
+        ]
+        return " and ".join(parts) or "nothing"
 
 
 @dataclass
@@ -131,6 +133,7 @@ class _Projection:
         lons = [lon for _, lon in points]
         lat0, lat1 = min(lats), max(lats)
         lon0, lon1 = min(lons), max(lons)
+        self.box = (lon0, lon1, lat0, lat1)  # what it was made from (the same box makes the same projection)
         if lon1 - lon0 < MIN_SPAN_LON:
             mid = (lon0 + lon1) / 2
             lon0, lon1 = mid - MIN_SPAN_LON / 2, mid + MIN_SPAN_LON / 2
@@ -161,7 +164,7 @@ class _Projection:
 def _spread(points: dict[str, list[float]], gap: float, width: int, height: int) -> None:
     """Push crowded points apart until each is ``gap`` from the others (a few rounds; stays in the frame)."""
     codes = sorted(points)
-    for _ in range(80):
+    for _ in range(40):
         moved = False
         for a, b in itertools.combinations(codes, 2):
             (ax, ay), (bx, by) = points[a], points[b]
@@ -244,12 +247,27 @@ def _ring_path(ring: Sequence[tuple[float, float]], project: _Projection) -> str
     for lon, lat in ring:
         x, y = project(lat, lon)
         point = (round(x), round(y))
-        # Outlines are background: points closer than two units add bytes, not shape.
-        if not out or abs(point[0] - out[-1][0]) + abs(point[1] - out[-1][1]) >= 2:
+        # Outlines are background: points closer than three units add bytes, not shape.
+        if not out or abs(point[0] - out[-1][0]) + abs(point[1] - out[-1][1]) >= 3:
             out.append(point)
     if len(out) < 3:
         return ""
-    return "M" + " ".join(f"{x},{y}" for x, y in out) + "Z"
+    # Relative moves: small numbers, about half the bytes of absolute ones.
+    steps = " ".join(f"{x - px},{y - py}" for (px, py), (x, y) in itertools.pairwise(out))
+    return f"M{out[0][0]},{out[0][1]}l{steps}z"
+
+
+@functools.lru_cache(maxsize=64)
+def _land(lon0: float, lon1: float, lat0: float, lat1: float, width: int, aspect: float) -> str:
+    """The outlines of every country in view as one path; kept per view, as each country page has one."""
+    project = _Projection([(lat0, lon0), (lat1, lon1)], width, aspect)
+    return "".join(
+        path
+        for _, box, rings in _outlines()
+        if project.sees(box)
+        for path in (_ring_path(ring, project) for ring in rings)
+        if path
+    )
 
 
 def _draw(
@@ -276,13 +294,7 @@ def _draw(
                 totals[code] = totals.get(code, 0) + flow.total
     labels = {code: names[code] if code == focus else f"{names[code]} ({totals.get(code, 0)})" for code in points}
     spots = _place_labels(points, labels, font, width, height, focus)
-    land = "".join(
-        path
-        for _, box, rings in _outlines()
-        if project.sees(box)
-        for path in (_ring_path(ring, project) for ring in rings)
-        if path
-    )
+    land = _land(*project.box, width, aspect)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-map__svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{map_id}-t {map_id}-d" '
@@ -354,7 +366,7 @@ def flow_map(
     wide = narrow = ""
     if flows and focus in positions:
         wide = _draw(map_id, title, description, flows, focus, positions, names, WIDE, 12, 0.6, 3.6)
-        narrow = _draw(f"{map_id}-n", title, description, flows, focus, positions, names, NARROW, 11, 0.85, 3.6)
+        narrow = _draw(f"{map_id}-n", title, description, flows, focus, positions, names, NARROW, 12, 0.85, 3.6)
     return FlowMap(
         id=map_id,
         title=title,

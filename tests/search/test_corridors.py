@@ -40,7 +40,7 @@ class TestDirection:
 def _flows():
     return [
         Flow("NP", "Nepal", "QA", "Qatar", 6, 1, "/search/?corridor=NP-QA"),
-        Flow("NP", "Nepal", "BH", "Bahrain", 1),
+        Flow("NP", "Nepal", "BH", "Bahrain", 0, 1),  # a lecture only: "1 lecture", not "0 publications and ..."
         Flow("NP", "Nepal", "KR", "Republic of Korea", 2),
         Flow("NP", "Nepal", "XK", "Kosovo", 1),  # no position known: listed, not drawn
     ]
@@ -60,13 +60,13 @@ class TestDrawing:
             assert set(arrows) == {
                 "Nepal to Qatar: 6 publications and 1 lecture",
                 "Nepal to Republic of Korea: 2 publications",
-                "Nepal to Bahrain: 1 publication",
+                "Nepal to Bahrain: 1 lecture",
             }
             assert (
                 arrows["Nepal to Qatar: 6 publications and 1 lecture"]
                 > arrows["Nepal to Republic of Korea: 2 publications"]
             )
-            assert arrows["Nepal to Republic of Korea: 2 publications"] > arrows["Nepal to Bahrain: 1 publication"]
+            assert arrows["Nepal to Republic of Korea: 2 publications"] > arrows["Nepal to Bahrain: 1 lecture"]
             assert "style=" not in svg and "<script" not in svg
             assert root.find(f".//{SVG}path[@class='flow-map__land']") is not None  # the region's outlines
         assert drawn.unplaced == ["Kosovo"]
