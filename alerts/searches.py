@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from search.params import FACETS, SearchParams, parse_params
+from search.params import CORRIDOR, FACETS, SearchParams, parse_params
 from search.taxonomy import PUBLICATION_TYPES, get_taxonomy
 
-ALERT_PARAMETERS = ("q", *FACETS)
+ALERT_PARAMETERS = ("q", *FACETS, CORRIDOR)
 
 
 def alert_params(data: Mapping, *, strict: bool) -> SearchParams:
@@ -25,7 +25,9 @@ def alert_params(data: Mapping, *, strict: bool) -> SearchParams:
         values = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if name in data else [])
         kept.setlist(name, [str(value) for value in values])
     params = parse_params(kept, strict=strict)
-    return SearchParams(q=params.q, filters={facet: params.filters.get(facet, ()) for facet in FACETS})
+    # A corridor (both of two countries) is kept too: without it an alert would watch a wider search.
+    kept_filters = {name: params.filters[name] for name in (*FACETS, CORRIDOR) if name in params.filters}
+    return SearchParams(q=params.q, filters=kept_filters)
 
 
 def query_string(params: SearchParams) -> str:
@@ -49,6 +51,8 @@ def describe(params: SearchParams) -> str:
         elif values:
             title = {"gcm": "GCM objective"}.get(facet, facet.capitalize())
             parts.append(f"{title}: {', '.join(taxonomy.label(facet, value) for value in values)}")
+    if params.filters.get(CORRIDOR):
+        parts.append("Corridor: " + " to ".join(taxonomy.label("country", code) for code in params.filters[CORRIDOR]))
     words = f"“{params.q}”" if params.q else ""
     if words and parts:
         return f"{words} in {'; '.join(parts)}"

@@ -96,12 +96,14 @@ def search_body(parsed: ParsedQuery, filters: dict, sort: str, *, offset: int, s
         values = filter_values_of(values) if name in FACET_TERMS else []
         if values:
             chosen[name] = {"terms": {FACET_TERMS[name]["field"]: values}}
+    # A corridor (both of two countries) narrows the hits and every facet's counts alike.
+    both = [{"term": {"countries": code}} for code in filter_values_of(filters.get("corridor", ()))]
     body: dict = {"query": build_query(parsed, passages=passages).to_dict()}
-    if chosen:
-        body["post_filter"] = _all_of(list(chosen.values()))
+    if chosen or both:
+        body["post_filter"] = _all_of([*chosen.values(), *both])
     body["aggs"] = {
         f"_filter_{name}": {
-            "filter": _all_of([f for other, f in chosen.items() if other != name]),
+            "filter": _all_of([*(f for other, f in chosen.items() if other != name), *both]),
             "aggs": {name: aggregation},
         }
         for name, aggregation in _facet_aggregations().items()

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from elasticsearch import Elasticsearch
 
 from salam.charts import Chart, Series, bar_chart
+from salam.flow_map import FlowMap
+from search.corridors import country_corridors
 from search.documents import alias_name, get_client
 from search.exceptions import SearchError, search_error
 from search.faceted import FACET_TERMS, FacetValue, SearchHit, run_search
@@ -32,6 +34,7 @@ class FacetSummary:
     latest: list[SearchHit] = field(default_factory=list)
     chart: Chart | None = None  # publications per year, stacked by type
     type_chart: Chart | None = None  # publications per type
+    corridors: FlowMap | None = None  # a country's origin -> destination corridors (None: not a country, or no role)
 
     @property
     def search_query(self) -> str:
@@ -58,6 +61,7 @@ def facet_summary(facet: str, value: str, *, latest: int = 5, related: int = 8) 
         by_year=sorted((fv for fv in results.facets.get("year", []) if fv.count), key=lambda fv: fv.value),
         related=[(name, title, values) for name, title, values in others if values],
         latest=results.hits,
+        corridors=country_corridors(value) if facet == "country" else None,
         **dict(zip(("chart", "type_chart"), publications_charts(facet, value), strict=True)),
     )
 

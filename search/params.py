@@ -1,9 +1,10 @@
 """Search state in the query string, shared by the search page and the JSON API.
 
-All state lives in the URL (q, country, theme, gcm, type, year, language, sort, page,
-page_size), so a search can be bookmarked and shared. The page is lenient (unknown names and
-values are ignored, out-of-range numbers clamped); the API is strict and answers 400 with a
-message naming the parameter.
+All state lives in the URL (q, country, theme, gcm, type, year, language, corridor, sort, page,
+page_size), so a search can be bookmarked and shared. ``corridor=NP-QA`` keeps pages tagged with both
+countries (a country page's corridor map links there; two ``country`` values would mean either). The
+page is lenient (unknown names and values are ignored, out-of-range numbers clamped); the API is
+strict and answers 400 with a message naming the parameter.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ MAX_PAGE_SIZE = 50
 # Elasticsearch's default max_result_window: deeper pages need search_after, which nobody reading needs.
 MAX_RESULT_WINDOW = 10_000
 MAX_VALUES_PER_FACET = 30
-KNOWN_PARAMETERS = {"q", "sort", "page", "page_size", *FACETS}
+# Not a facet: it narrows to pages tagged with *both* countries, kept in filters["corridor"].
+CORRIDOR = "corridor"
+KNOWN_PARAMETERS = {"q", "sort", "page", "page_size", CORRIDOR, *FACETS}
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
@@ -53,6 +56,8 @@ class SearchParams:
             pairs.append(("q", self.q))
         for facet in FACETS:
             pairs.extend((facet, value) for value in self.filters.get(facet, ()))
+        if self.filters.get(CORRIDOR):
+            pairs.append((CORRIDOR, "-".join(self.filters[CORRIDOR])))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         page = self.page if page is None else page
@@ -119,6 +124,28 @@ _UNKNOWN = {
 }
 
 
+def _corridor(data: Mapping, strict: bool) -> tuple[str, ...]:
+    """The (origin, destination) codes of ``corridor=NP-QA``; () when absent or (leniently) not understood."""
+    values = _values(data, CORRIDOR)
+    if strict and len(values) > 1:
+        raise InvalidSearchParameter(CORRIDOR, "Give one corridor, e.g. corridor=NP-QA.")
+    countries = get_taxonomy().countries
+    for value in values:
+        codes = tuple(code.strip().upper() for code in value.split("-"))
+        problem = ""
+        if len(codes) != 2 or not all(len(code) == 2 and code.isascii() and code.isalpha() for code in codes):
+            problem = f"Invalid corridor {value[:50]!r}: use two country codes joined by a hyphen, e.g. NP-QA."
+        elif codes[0] == codes[1]:
+            problem = f"Invalid corridor {value[:50]!r}: a corridor joins two different countries."
+        elif unknown := [code for code in codes if code not in countries]:
+            problem = f"Unknown country code {unknown[0]!r} in corridor: use ISO 3166 alpha-2 codes in the taxonomy."
+        if not problem:
+            return codes
+        if strict:
+            raise InvalidSearchParameter(CORRIDOR, problem)
+    return ()
+
+
 def _integer(data: Mapping, name: str, default: int, strict: bool) -> int:
     values = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if name in data else [])
     if not values:
@@ -160,6 +187,9 @@ def parse_params(data: Mapping, *, strict: bool) -> SearchParams:
         if strict and len(accepted) > MAX_VALUES_PER_FACET:
             raise InvalidSearchParameter(facet, f"At most {MAX_VALUES_PER_FACET} values of {facet} at once.")
         filters[facet] = tuple(accepted[:MAX_VALUES_PER_FACET])
+    corridor = _corridor(data, strict)
+    if corridor:
+        filters[CORRIDOR] = corridor
 
     sort = (data.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:

@@ -59,6 +59,16 @@ def _active_filters(params: SearchParams) -> list[dict]:
                     "remove_query": params.without(facet, value).query_string(),
                 }
             )
+    corridor = params.filters.get("corridor", ())
+    if corridor:
+        remove = replace(params, filters={k: v for k, v in params.filters.items() if k != "corridor"}, page=1)
+        active.append(
+            {
+                "facet": "Corridor",
+                "label": " \u2192 ".join(taxonomy.label("country", code) for code in corridor),
+                "remove_query": remove.query_string(),
+            }
+        )
     return active
 
 

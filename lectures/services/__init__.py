@@ -2,11 +2,13 @@
 
 `seats` (register, cancel, the waiting list), `links` (signed links in emails), `organisers`
 (closing registration, check-in, messages), `publishing` (reacting to a publish), `reminders`
-(scheduled mail), `anonymisation` (the retention period) and `queries` (the hand-written SQL).
+(scheduled mail), `anonymisation` (the retention period), `figures` (registrations and attendance
+for the home page) and `queries` (the hand-written SQL).
 Everything public is importable from `lectures.services` as before the split.
 """
 
 from lectures.services.anonymisation import anonymise, anonymise_past_registrations, registrations_to_anonymise
+from lectures.services.figures import AttendanceFigures, attendance_figures
 from lectures.services.links import cancel_by_token, forget_by_token, registration_from_token, retention_deadline
 from lectures.services.organisers import (
     announcement_recipients,
@@ -47,6 +49,7 @@ __all__ = [
     "ACTIVE",
     "REGISTRANT_FIELDS",
     "RULE_FIELDS",
+    "AttendanceFigures",
     "Outcome",
     "RegistrantDetails",
     "RegistrationResult",
@@ -54,6 +57,7 @@ __all__ = [
     "announcement_recipients",
     "anonymise",
     "anonymise_past_registrations",
+    "attendance_figures",
     "cancel",
     "cancel_by_token",
     "due_reminders",
