@@ -120,6 +120,11 @@ class SearchQuery(Schema):
         description="ISO 639-1 code, e.g. en.",
         json_schema_extra=_items(pattern="^([A-Za-z]{2})?$"),
     )
+    corridor: str = Field(
+        "",
+        description="Two country codes joined by a hyphen, origin first, e.g. NP-QA: only pages tagged with both.",
+        json_schema_extra={"pattern": "^([A-Za-z]{2}-[A-Za-z]{2})?$"},
+    )
     sort: str = Field("relevance", description="How results are ordered.", json_schema_extra={"enum": list(SORTS)})
     page: int = Field(
         1,

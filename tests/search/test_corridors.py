@@ -113,6 +113,16 @@ class TestCorridorParameter:
         with pytest.raises(InvalidSearchParameter):
             alert_params(QueryDict("corridor=NP-XX"), strict=True)
 
+    @pytest.mark.django_db
+    def test_the_api_documents_it_and_refuses_a_bad_one_naming_it(self, client):
+        schema = client.get("/api/v1/openapi.json").json()
+        parameters = {
+            p["name"]: p for path in schema["paths"].values() for op in path.values() for p in op.get("parameters", [])
+        }
+        assert parameters["corridor"]["schema"]["pattern"] == "^([A-Za-z]{2}-[A-Za-z]{2})?$"
+        response = client.get("/api/v1/search", {"corridor": "NP-NP"})
+        assert response.status_code == 400 and response.json()["parameter"] == "corridor"
+
     def test_both_countries_narrow_the_hits_and_every_facet(self):
         body = search_body(
             parse_query(""), {"corridor": ("NP", "QA"), "type": ("report",)}, "relevance", offset=0, size=10

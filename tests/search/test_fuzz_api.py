@@ -23,7 +23,8 @@ from search.params import DEFAULT_PAGE_SIZE, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YE
 from tests.search.test_api import pages  # noqa: F401 (the indexed publications the examples search)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.elasticsearch]
-TAXONOMY_PARAMETERS = {"country", "theme", "gcm", "language", "type"}
+# corridor too: its two codes must be known countries, and different ones.
+TAXONOMY_PARAMETERS = {"country", "theme", "gcm", "language", "type", "corridor"}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 
 
