@@ -13,7 +13,12 @@ class PublicationsConfig(AppConfig):
         from salam.content import register_bibtex_export, register_content_type
         from salam.documents import register_document_use
 
-        register_content_type(PublicationPage, select_related=("institution",), preload=preload_publications)
+        register_content_type(
+            PublicationPage,
+            select_related=("institution",),
+            preload=preload_publications,
+            embargo_field="embargo_until",
+        )
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
         register_bibtex_export(bibtex_for_pages)
         _one_email_per_submission()

@@ -164,6 +164,10 @@ class ContentRegistration:
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     preload: Preload | None = None
+    #: The date field from which a page's full text is public (``content_text(today).public`` is
+    #: ``today >= field``, or True when it is empty), so the index's embargo sweeps can find such
+    #: pages in one query; None when this type never withholds its text.
+    embargo_field: str | None = None
 
     @property
     def kind(self) -> str:
@@ -183,6 +187,7 @@ def register_content_type(
     select_related: tuple[str, ...] = (),
     prefetch_related: tuple[str, ...] = (),
     preload: Preload | None = None,
+    embargo_field: str | None = None,
 ) -> None:
     """Register a page type as searchable, taggable content; refuse one that does not meet the contract."""
     missing = [name for name in CONTENT_METHODS if not callable(getattr(model, name, None))]
@@ -201,7 +206,9 @@ def register_content_type(
                 f"{model.__name__} cannot be registered with kind {kind!r}: {other.label} already has it."
             )
     # A second ready() (tests, reloads) replaces the registration instead of adding a second one.
-    _content_types[label] = ContentRegistration(model, tuple(select_related), tuple(prefetch_related), preload)
+    _content_types[label] = ContentRegistration(
+        model, tuple(select_related), tuple(prefetch_related), preload, embargo_field
+    )
 
 
 def content_types() -> list[ContentRegistration]:

@@ -151,6 +151,28 @@ def test_publications_say_their_text_through_the_contract_and_keep_it_from_the_p
 
 
 @pytest.mark.django_db
+def test_the_embargo_field_finds_the_pages_whose_text_the_contract_withholds(site_root):
+    from search import status, tasks
+    from search.models import IndexOutbox
+    from tests.factories import search as factories
+
+    today = datetime.date.today()
+    ends = today + datetime.timedelta(days=3)
+    embargoed = factories.publication(site_root, "Under embargo", pages=["Text."], embargo_until=ends)
+    open_access = factories.publication(site_root, "Open access", pages=["Text."])
+    assert content.content_type_of(embargoed).embargo_field == "embargo_until"
+    assert not embargoed.content_text(today).public and open_access.content_text(today).public
+    withheld = status._full_text_withheld()
+    assert embargoed.pk in withheld and open_access.pk not in withheld
+
+    IndexOutbox.objects.all().delete()
+    assert tasks.queue_lifted_embargoes(today) == 0  # the sweep remembers it has looked through today
+    assert embargoed.content_text(ends).public
+    assert tasks.queue_lifted_embargoes(ends) == 1
+    assert list(IndexOutbox.objects.values_list("page_id", flat=True)) == [embargoed.pk]
+
+
+@pytest.mark.django_db
 def test_lectures_say_their_transcript_through_the_contract(site_root):
     from search import builders
     from tests.factories import search as factories
