@@ -11,8 +11,16 @@ class LecturesConfig(AppConfig):
             receivers,  # noqa: F401  (connects the publish receivers)
         )
         from lectures.models import LectureIndexPage, LecturePage
+        from salam.content import register_content_type
         from salam.documents import register_document_use
+        from themes.tagged import preload_taxonomy
 
+        register_content_type(
+            LecturePage,
+            select_related=("series",),
+            prefetch_related=("lecture_speakers__speaker",),
+            preload=preload_taxonomy,
+        )
         register_document_use(LecturePage, "slides")
         # The pages' context needs forms and services, which import the models: set here, not imported there.
         LectureIndexPage.build_context = staticmethod(presentation.lecture_index_context)

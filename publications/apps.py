@@ -7,11 +7,18 @@ class PublicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from publications import covers, receivers  # noqa: F401  (connect their signal receivers)
+        from publications.content import preload_publications
         from publications.models import PublicationPage
         from publications.services import bibtex_for_pages
-        from salam.content import register_bibtex_export
+        from salam.content import register_bibtex_export, register_content_type
         from salam.documents import register_document_use
 
+        register_content_type(
+            PublicationPage,
+            select_related=("institution",),
+            preload=preload_publications,
+            embargo_field="embargo_until",
+        )
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
         register_bibtex_export(bibtex_for_pages)
         _one_email_per_submission()

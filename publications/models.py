@@ -2,8 +2,8 @@
 
 A researcher creates a PublicationPage under the publications index, attaches the PDF and submits
 it for review; an editor publishes it. The PDF is read in the background (see services and tasks);
-its text is stored in a PdfExtraction record per document, which the tagger and the search index
-read through ``page.extraction``.
+its text is stored in a PdfExtraction record per document; the tagger and the search index read it,
+with the rest of the page, through the content contract (salam.content.SearchableContent).
 """
 
 from __future__ import annotations
@@ -37,11 +37,16 @@ from publications.validators import (
     validate_doi,
     validate_orcid,
 )
-from salam.content import FollowedPage
+from salam.content import ContentText, FollowedPage, TextUnit
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag, Country, GCMObjective, TagSource, Theme
 from themes.panels import TagSuggestionsPanel
+from themes.tagged import TaggedContent
 
 logger = logging.getLogger(__name__)
+
+# Where publications.content.preload_publications leaves what it read for a batch of pages (the
+# content_* methods below read these first, the page's own relations otherwise).
+PRELOADED_AUTHORS, PRELOADED_KEYWORDS, PRELOADED_EXTRACTION = "_content_authors", "_content_keywords", "_content_pdf"
 
 # The languages the centre publishes in (ISO 639-1). Kept as a fixed list so the admin offers a
 # short menu and migrations do not change whenever pycountry does.
@@ -186,7 +191,7 @@ class PublicationKeyword(TaggedItemBase):
     content_object = ParentalKey("publications.PublicationPage", on_delete=models.CASCADE, related_name="keyword_items")
 
 
-class PublicationPage(FollowedPage, Page):
+class PublicationPage(FollowedPage, TaggedContent, Page):
     """A research paper, working paper, policy brief, report or book chapter, with its PDF.
 
     Metadata is always public once the page is live; the full text (PDF download, extracted text,
@@ -342,6 +347,59 @@ class PublicationPage(FollowedPage, Page):
         if not self.pdf_id:
             return None
         return PdfExtraction.objects.filter(document_id=self.pdf_id).first()
+
+    # --- The content contract (salam.content.SearchableContent): what the tagger and the index read ---
+
+    content_kind = "publication"
+
+    def content_title(self) -> str:
+        """The page's title."""
+        return self.title or ""
+
+    def content_abstract(self) -> str:
+        """The subtitle and the abstract, as paragraphs."""
+        parts = (self.subtitle or "", self.abstract or "")
+        return "\n\n".join(part.strip() for part in parts if part.strip())
+
+    def _content_extraction(self) -> PdfExtraction | None:
+        if not self.pdf_id:
+            return None
+        if hasattr(self, PRELOADED_EXTRACTION):
+            return getattr(self, PRELOADED_EXTRACTION)
+        return self.extraction
+
+    def content_text(self, today: datetime.date | None = None) -> ContentText:
+        """The PDF's pages once read (numbered from 1, empty ones kept), public once the embargo is over."""
+        extraction = self._content_extraction()
+        done = extraction is not None and extraction.status == ExtractionStatus.DONE
+        pages = (extraction.pages or []) if done else []
+        units = tuple(TextUnit(number, text or "") for number, text in enumerate(pages, start=1))
+        return ContentText(units=units, timed=False, public=self.full_text_is_public(today=today))
+
+    def content_metadata(self) -> dict:
+        """Type, subtitle, abstract, authors, institution, keywords, date, language, embargo and page count."""
+        extraction = self._content_extraction()
+        done = extraction is not None and extraction.status == ExtractionStatus.DONE
+        authors = getattr(self, PRELOADED_AUTHORS, None)
+        if authors is None:
+            authors = [link.author.name for link in self.publication_authors.all() if link.author_id]
+        keywords = getattr(self, PRELOADED_KEYWORDS, None)
+        if keywords is None:
+            keywords = sorted(tag.name for tag in self.keywords.all())
+        date = self.publication_date
+        return {
+            "type": self.publication_type,
+            "subtitle": self.subtitle,
+            "abstract": self.abstract,
+            "authors": authors,
+            "institution": self.institution.name if self.institution_id else "",
+            "keywords": keywords,
+            "date": date.isoformat() if date else None,
+            "year": date.year if date else None,
+            "language": self.language or None,
+            "embargo_until": self.embargo_until.isoformat() if self.embargo_until else None,
+            "page_count": extraction.page_count if done else None,
+        }
 
     @cached_property
     def authors(self) -> list[Author]:

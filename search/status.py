@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from elasticsearch import Elasticsearch, helpers
 
+from salam.content import content_types
 from search import builders
 from search.documents import alias_name, get_client
 from search.indexing import ReplayReport, indices_with_alias, refresh, replay_outbox
@@ -142,14 +142,14 @@ def _compare_documents(client: Elasticsearch, result: IndexStatus) -> None:
 
 
 def _full_text_withheld() -> set[int]:
-    """Publications whose full text is under embargo today (every other document's text is public)."""
-    try:
-        model = apps.get_model("publications", "PublicationPage")
-    except LookupError:
-        return set()
+    """Pages whose full text is under embargo today (every other document's text is public)."""
     today = timezone.localdate()
-    pages = model.objects.filter(embargo_until__isnull=False).only("embargo_until")
-    return {page.pk for page in pages if not page.full_text_is_public(today=today)}
+    withheld: set[int] = set()
+    for registration in content_types():
+        if registration.embargo_field:
+            pages = registration.model.objects.filter(**{f"{registration.embargo_field}__gt": today})
+            withheld.update(pages.values_list("pk", flat=True))
+    return withheld
 
 
 # --- repair -------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from salam.content import content_types
 from search import indexing
 from search.models import IndexOutbox, SearchState
 
@@ -124,21 +124,22 @@ EMBARGO_STATE = "embargo_sweep"
 
 
 def queue_lifted_embargoes(today: datetime.date | None = None) -> int:
-    """Queue publications whose embargo ended since the last sweep (their full text becomes searchable)."""
+    """Queue pages whose embargo ended since the last sweep (their full text becomes searchable)."""
     today = today or timezone.localdate()
-    try:
-        model = apps.get_model("publications", "PublicationPage")
-    except LookupError:
-        return 0
     with transaction.atomic():
         state, _ = SearchState.objects.select_for_update().get_or_create(key=EMBARGO_STATE)
         through = state.value.get("through")
-        pages = model.objects.live().filter(embargo_until__isnull=False, embargo_until__lte=today)
-        if through:
-            pages = pages.filter(embargo_until__gt=datetime.date.fromisoformat(through))
-        count = queue_pages(pages.values_list("pk", flat=True))
+        count = 0
+        for registration in content_types():
+            field = registration.embargo_field
+            if not field:
+                continue
+            pages = registration.model.objects.live().filter(**{f"{field}__lte": today})
+            if through:
+                pages = pages.filter(**{f"{field}__gt": datetime.date.fromisoformat(through)})
+            count += queue_pages(pages.values_list("pk", flat=True))
         state.value = {"through": today.isoformat()}
         state.save(update_fields=["value", "updated"])
     if count:
-        logger.info("embargo lifted on %d publications; queued for re-indexing", count)
+        logger.info("embargo lifted on %d pages; queued for re-indexing", count)
     return count

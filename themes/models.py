@@ -178,7 +178,8 @@ class AbstractPageTag(models.Model):
 
     Page types that carry taxonomy tags (publications, lectures) declare three orderable
     subclasses with a ``page = ParentalKey(<PageModel>, related_name=...)`` using the related names
-    ``country_tags``, ``theme_tags`` and ``gcm_tags``; themes.services works on any page with them.
+    ``country_tags``, ``theme_tags`` and ``gcm_tags``, mix in themes.tagged.TaggedContent and register
+    with salam.content.register_content_type; themes.services works on every registered page type.
     """
 
     source = models.CharField(max_length=10, choices=TagSource.choices, default=TagSource.EDITOR)

@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -25,9 +25,10 @@ from lectures.recordings import MEDIA_EXTENSIONS, ExternalVideo, media_kind, par
 from lectures.signals import transcript_changed
 from lectures.times import venue_zone
 from lectures.transcripts import TranscriptFormatError, parse_transcript
-from salam.content import FollowedPage, text_changed
+from salam.content import ContentText, FollowedPage, TextUnit, text_changed
 from themes.models import AbstractCountryTag, AbstractGCMTag, AbstractThemeTag
 from themes.panels import TagSuggestionsPanel
+from themes.tagged import TaggedContent
 
 
 @cache
@@ -109,7 +110,7 @@ class LectureStatus(models.TextChoices):
 NOTIFIED_FIELDS = ("title", "start", "end", "timezone", "venue", "online", "joining_link", "status")
 
 
-class LecturePage(FollowedPage, Page):
+class LecturePage(FollowedPage, TaggedContent, Page):
     """A public lecture: when and where, who speaks, registration, and afterwards the recording.
 
     Times are entered as the clock reads at the venue (in the venue's time zone). The joining link
@@ -294,6 +295,48 @@ class LecturePage(FollowedPage, Page):
     def transcript_segments(self) -> list[tuple[int, str]]:
         """The transcript as (seconds from the start of the recording, text) pairs."""
         return parse_transcript(self.transcript)
+
+    # --- The content contract (salam.content.SearchableContent): what the tagger and the index read ---
+
+    content_kind = "lecture"
+
+    def content_title(self) -> str:
+        """The lecture's title."""
+        return self.title or ""
+
+    def content_abstract(self) -> str:
+        """The abstract (a lecture's series is not about its subject, so it is left out)."""
+        return (self.abstract or "").strip()
+
+    def content_text(self, today: date | None = None) -> ContentText:
+        """The transcript's lines, timed; always public (there is no embargo on a lecture)."""
+        segments = self.transcript_segments() if (self.transcript or "").strip() else []
+        return ContentText(units=tuple(TextUnit(seconds, text) for seconds, text in segments), timed=True)
+
+    def content_metadata(self) -> dict:
+        """Series, abstract, speakers and their affiliations, date, place, status and recording link."""
+        try:
+            local_start = self.start.astimezone(zoneinfo.ZoneInfo(self.timezone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+            local_start = timezone.localtime(self.start)
+        speakers = [link.speaker for link in self.lecture_speakers.all() if link.speaker_id]
+        return {
+            "type": "lecture",
+            "subtitle": str(self.series) if self.series_id else "",
+            "abstract": self.abstract,
+            "authors": [speaker.name for speaker in speakers],
+            "institution": "; ".join(sorted({s.affiliation for s in speakers if s.affiliation})),
+            "keywords": [],
+            "date": local_start.date().isoformat(),
+            "year": local_start.year,
+            # Lectures carry no language field; the centre holds them in English.
+            "language": "en",
+            "start": self.start.isoformat(),
+            "venue": self.venue,
+            "online": self.online,
+            "status": self.status,
+            "recording_url": self.recording_url or "",
+        }
 
     @cached_property
     def external_video(self) -> ExternalVideo | None:

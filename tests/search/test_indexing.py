@@ -206,11 +206,11 @@ class TestOutage:
         def broken(page, today):
             if page.pk == bad.pk:
                 raise ValueError("corrupt extraction record")
-            return builders.build_publication(page, today)
+            return builders.build_content(page, today)
 
         # A bug in one page's data, simulated: the builder raises for that page only.
-        publications_type = replace(builders.INDEXED_TYPES[0], build=broken)
-        monkeypatch.setattr(builders, "INDEXED_TYPES", (publications_type, *builders.INDEXED_TYPES[1:]))
+        publications_type, *others = builders.indexed_types()
+        monkeypatch.setattr(builders, "indexed_types", lambda: [replace(publications_type, build=broken), *others])
         report = indexing.replay_outbox()
         assert report.synced == 1 and report.failed == 1
         assert found("remittances") == [good.pk]

@@ -110,10 +110,10 @@ def test_what_cannot_be_repaired_still_fails_the_check(broken_index, monkeypatch
     def broken(page, today):
         if page.pk == missing.pk:
             raise ValueError("corrupt extraction record")
-        return builders.build_publication(page, today)
+        return builders.build_content(page, today)
 
-    publications_type = replace(builders.INDEXED_TYPES[0], build=broken)
-    monkeypatch.setattr(builders, "INDEXED_TYPES", (publications_type, *builders.INDEXED_TYPES[1:]))
+    publications_type, *others = builders.indexed_types()
+    monkeypatch.setattr(builders, "indexed_types", lambda: [replace(publications_type, build=broken), *others])
     with pytest.raises(CommandError, match="still wrong after the repair") as error:
         command("--check", "--repair")
     assert error.value.returncode == 1

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page
 
-from salam.content import text_status_of
+from salam.content import content_of, content_types, is_content, text_status_of
 from themes.exceptions import NotTaggable, UnknownFamily, UnknownLabel
 from themes.models import Country, Family, GCMObjective, TagDecision, Theme
 
@@ -61,14 +61,13 @@ def family_spec(family: str) -> FamilySpec:
 
 
 def is_taggable(page: Any) -> bool:
-    """True when the page (or page class) has the three tag relations (publications, lectures)."""
-    cls = page if isinstance(page, type) else type(page)
-    return all(hasattr(cls, spec.relation) for spec in FAMILIES.values())
+    """True when the page (or page class) is registered content (salam.content: publications, lectures)."""
+    return is_content(page)
 
 
 def taggable_page_models() -> list[type[Page]]:
-    """Every page model whose pages the tagger works on."""
-    return [model for model in get_page_models() if is_taggable(model)]
+    """Every page model whose pages the tagger works on: the registered content types."""
+    return [registration.model for registration in content_types()]
 
 
 def taggable_page_ids() -> list[int]:
@@ -151,20 +150,15 @@ class TaggingInput:
 
 
 def tagging_input(page: Page) -> TaggingInput:
-    """Title, abstract and body text of a publication or lecture (duck-typed on the contracts)."""
-    parts = [getattr(page, "subtitle", "") or "", getattr(page, "abstract", "") or ""]
-    result = TaggingInput(title=page.title or "", abstract="\n\n".join(p.strip() for p in parts if p.strip()))
+    """Title, abstract and body text of a registered content page, read through salam.content's contract."""
+    content = content_of(page)
+    result = TaggingInput(title=content.content_title(), abstract=content.content_abstract())
     result.text_status, result.note = text_status_of(page)
-    if hasattr(page, "extraction"):
-        extraction = page.extraction
-        if extraction is not None and extraction.status == "done":
-            result.pages = [text or "" for text in (extraction.pages or [])]
-            full_text_is_public = getattr(page, "full_text_is_public", None)
-            result.restricted = bool(result.pages) and callable(full_text_is_public) and not full_text_is_public()
-    elif hasattr(page, "transcript_segments"):
-        segments = page.transcript_segments() if (getattr(page, "transcript", "") or "").strip() else []
-        result.pages = [text for _seconds, text in segments]
-        result.times = [seconds for seconds, _text in segments]
+    text = content.content_text()
+    result.pages = [unit.text for unit in text.units]
+    if text.timed:
+        result.times = [unit.at for unit in text.units]
+    result.restricted = bool(result.pages) and not text.public
     return result
 
 
