@@ -7,6 +7,7 @@ class LecturesConfig(AppConfig):
 
     def ready(self) -> None:
         from lectures import (
+            operations,
             presentation,
             receivers,  # noqa: F401  (connects the publish receivers)
         )
@@ -25,6 +26,4 @@ class LecturesConfig(AppConfig):
         # The pages' context needs forms and services, which import the models: set here, not imported there.
         LectureIndexPage.build_context = staticmethod(presentation.lecture_index_context)
         LecturePage.build_context = staticmethod(presentation.lecture_page_context)
-        from lectures import operations
-
-        operations.register()  # with salam, which imports no app
+        operations.register()  # the demo loader, with salam, which imports no app

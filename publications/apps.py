@@ -6,7 +6,7 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self) -> None:
-        from publications import covers, receivers  # noqa: F401  (connect their signal receivers)
+        from publications import covers, operations, receivers  # noqa: F401  (covers, receivers: connect)
         from publications.content import preload_publications
         from publications.models import PublicationPage
         from publications.services import bibtex_for_pages
@@ -22,9 +22,7 @@ class PublicationsConfig(AppConfig):
         register_document_use(PublicationPage, "pdf", withheld=PublicationPage.pdf_withheld_reason)
         register_bibtex_export(bibtex_for_pages)
         _one_email_per_submission()
-        from publications import operations
-
-        operations.register()  # with salam, which imports no app
+        operations.register()  # the periodic jobs and the demo loader, with salam, which imports no app
 
 
 def _no_workflow_submitted_email(sender, **kwargs) -> None:
