@@ -104,17 +104,17 @@ def get_site_chrome() -> SiteChrome:
         return build_site_chrome()
     try:
         found = cache.get_many([GENERATION_KEY, CHROME_KEY])
+        generation = found.get(GENERATION_KEY)
+        cached: Any = found.get(CHROME_KEY)
+        if generation is not None and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
+            return cached[1]
+        if generation is None:
+            # First request (or an evicted token): start a generation; add() keeps one another process set meanwhile.
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
     except Exception:  # a cache that cannot be read must not take the page down with it
         logger.warning("Could not read the site chrome from the cache", exc_info=True)
         return build_site_chrome()
-    generation = found.get(GENERATION_KEY)
-    cached: Any = found.get(CHROME_KEY)
-    if generation is not None and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
-        return cached[1]
-    if generation is None:
-        # First request (or an evicted token): start a generation; add() keeps one another process set meanwhile.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
     chrome = build_site_chrome()
     if generation is not None:
         try:

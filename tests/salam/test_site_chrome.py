@@ -195,3 +195,8 @@ def test_a_broken_cache_still_serves_the_header(site_root, cached, monkeypatch):
 
     monkeypatch.setattr(site_chrome.cache, "get_many", broken)
     assert site_chrome.get_site_chrome().navigation[0]["url"] == "/publications/"
+    monkeypatch.undo()
+    # Nor one that reads but cannot start a generation or store the copy.
+    for method in ("add", "set"):
+        monkeypatch.setattr(site_chrome.cache, method, broken)
+    assert site_chrome.get_site_chrome().navigation[-1] == {"label": "About", "url": "/about/"}
