@@ -1,64 +1,18 @@
 """Template context for the header and footer shown on every page."""
 
-from typing import TYPE_CHECKING
-
-from django.apps import apps
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-if TYPE_CHECKING:
-    from salam.models import CentreSettings
-
-
-def _first_live_url(app_label: str, model_name: str, fallback: str) -> str:
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return fallback
-    page = model.objects.live().public().first()
-    return page.url if page else fallback
-
-
-def _navigation(centre: "CentreSettings") -> list[dict[str, str]]:
-    from django.urls import reverse
-
-    return [
-        {"label": "Publications", "url": _first_live_url("publications", "PublicationIndexPage", "/publications/")},
-        {"label": "Lectures", "url": _first_live_url("lectures", "LectureIndexPage", "/lectures/")},
-        {"label": "Search", "url": reverse("search:page")},
-        {"label": "Evidence map", "url": reverse("search:evidence_map")},
-        {"label": "Themes", "url": reverse("themes:index")},
-        {"label": "About", "url": about_url(centre)},
-    ]
-
-
-def _centre_and_partners() -> tuple["CentreSettings", list]:
-    """The centre's settings, its About page and its partners, in one query when it has partners."""
-    from salam.models import CentreSettings, PartnerInstitute
-
-    partners = list(PartnerInstitute.objects.filter(centre__isnull=False).select_related("centre__about_page"))
-    if partners:
-        return partners[0].centre, partners
-    return CentreSettings.objects.select_related("about_page").first() or CentreSettings.load(), []
-
-
-def about_url(centre: "CentreSettings") -> str:
-    """The About page's address: the one the centre's settings name while it is live (a private one
-    still asks visitors to sign in), else /about/."""
-    page = centre.about_page
-    if page is not None and page.live:
-        return page.url or "/about/"
-    return "/about/"
+from salam.site_chrome import get_site_chrome
 
 
 def site_chrome(request: HttpRequest) -> dict:
-    """Navigation, the centre's settings and its partner institutes, computed only when a template uses them."""
-    # Read once per request, shared by the navigation (About link) and the footer.
-    loaded = SimpleLazyObject(_centre_and_partners)
-    centre = SimpleLazyObject(lambda: loaded[0])
+    """Navigation, the centre's settings and its partner institutes, looked up only when a template uses them."""
+    # One cache read per request, shared by the header, the footer and the About page.
+    chrome = SimpleLazyObject(get_site_chrome)
     return {
-        "site_navigation": SimpleLazyObject(lambda: _navigation(centre)),
-        "centre": centre,
-        "about_url": SimpleLazyObject(lambda: about_url(centre)),
-        "partner_institutes": SimpleLazyObject(lambda: loaded[1]),
+        "site_navigation": SimpleLazyObject(lambda: chrome.navigation),
+        "centre": SimpleLazyObject(lambda: chrome.centre),
+        "about_url": SimpleLazyObject(lambda: chrome.about_url),
+        "partner_institutes": SimpleLazyObject(lambda: chrome.partners),
     }

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from salam.charts import heat_map_svg
@@ -102,17 +103,22 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except SearchError as error:
         return unavailable(request, error)
     params = results.params  # the respelling's, when a typo was corrected
-    facets = [
-        {
-            "name": name,
-            "title": FACET_TITLES[name],
-            "values": results.facets.get(name, []),
-            "visible": FACET_VISIBLE,
-            "more_label": _more_label(name, len(results.facets.get(name, [])) - FACET_VISIBLE),
-            "has_selected_hidden": any(fv.selected for fv in results.facets.get(name, [])[FACET_VISIBLE:]),
-        }
-        for name in FACETS
-    ]
+    facets = []
+    for name in FACETS:
+        values = results.facets.get(name, [])
+        # Each checkbox's id worked out here, once; {% facet_choices %} writes the list without a template.
+        choices = [(f"f-{name}-{slugify(fv.value)}", fv) for fv in values]
+        facets.append(
+            {
+                "name": name,
+                "title": FACET_TITLES[name],
+                "values": values,
+                "shown": choices[:FACET_VISIBLE],
+                "folded": choices[FACET_VISIBLE:],
+                "more_label": _more_label(name, len(values) - FACET_VISIBLE),
+                "has_selected_hidden": any(fv.selected for fv in values[FACET_VISIBLE:]),
+            }
+        )
     context = {
         "query": params.q,
         "params": params,

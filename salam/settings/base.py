@@ -322,6 +322,10 @@ FEED_ITEMS = env_int("FEED_ITEMS", 30)
 USAGE_COUNTING = env_bool("USAGE_COUNTING", True)
 USAGE_FLUSH_INTERVAL_S = env_float("USAGE_FLUSH_INTERVAL_S", 5.0, low=0.5, high=300.0)
 USAGE_QUEUE_MAX = env_int("USAGE_QUEUE_MAX", 10000)
+# The header and footer (navigation, centre settings, partners) are cached this long in the default
+# cache (salam/site_chrome.py); publishing, moving, deleting or restricting a page ends the copy at
+# once, the timeout only bounds a missed change. 0 reads them on every request.
+SITE_CHROME_CACHE_SECONDS = max(0, env_int("SITE_CHROME_CACHE_SECONDS", 600))
 
 CACHES = {
     "default": {

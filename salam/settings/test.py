@@ -11,6 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "ratelimit": CACHES["ratelimit"]}
+# Each test's changes are rolled back, never committed, so the header's cache would outlive them and
+# never see their on-commit invalidation: read the header afresh. tests/salam/test_site_chrome.py
+# switches the cache on and commits its changes' callbacks.
+SITE_CHROME_CACHE_SECONDS = 0
 # Each test run (and each concurrent developer) gets its own indices on the shared server.
 SEARCH_INDEX_NAME = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
