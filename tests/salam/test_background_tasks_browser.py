@@ -12,7 +12,7 @@ from tests.admin_browser import admin_browser_page
 from tests.salam import tasks
 from tests.salam.test_background_tasks import REASON, run_worker
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize("width", [1280, 390])
