@@ -50,8 +50,10 @@ services: system-packages
 
 # Three Elasticsearch nodes on loopback (HTTP 9211-9213 unless ES_CLUSTER_PORT says otherwise) for the
 # tests marked `cluster` (tests/cluster/: indexing, rebuild, search, node faults, workers, restore).
+# Its start-up time is printed, as pytest prints the cluster tests' own (tests/cluster/conftest.py).
 cluster: system-packages
-	@scripts/elasticsearch start --nodes 3
+	@start=$$(date +%s) && scripts/elasticsearch start --nodes 3 && \
+	echo "cluster: 3 Elasticsearch nodes up in $$(( $$(date +%s) - start )) s"
 
 run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: venv services

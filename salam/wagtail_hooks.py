@@ -1,5 +1,5 @@
 """Site-wide admin and hooks: the partner institutes named in the footer, who may download a document,
-and the script that refreshes editor panels waiting for background work."""
+the script that refreshes editor panels waiting for background work, and the background tasks report."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -9,10 +9,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from salam import two_factor
+from salam import background_tasks, two_factor
 from salam.documents import document_download_verdict
 from salam.models import PartnerInstitute
 
@@ -67,3 +68,24 @@ def two_factor_account_item(request):
         "label": "Two-factor sign-in" + (" (on)" if on else ""),
         "help_text": "Ask for a code from an authenticator app after your password.",
     }
+
+
+@hooks.register("register_admin_urls")
+def background_task_urls():
+    """The background tasks report and its retry action (salam/background_tasks.py)."""
+    return [
+        path("background-tasks/", background_tasks.task_list, name="background_tasks"),
+        path("background-tasks/<uuid:task_id>/retry/", background_tasks.retry, name="background_task_retry"),
+    ]
+
+
+class BackgroundTasksMenuItem(MenuItem):
+    """Shown to staff only: nobody else may open the report."""
+
+    def is_shown(self, request) -> bool:
+        return background_tasks.may_see_tasks(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def background_tasks_menu_item():
+    return BackgroundTasksMenuItem("Background tasks", reverse("background_tasks"), icon_name="cogs", order=900)

@@ -6,6 +6,9 @@ ever, and nothing runs it. Workers started by scripts/worker are named "<host>:<
 same machine a dead worker is known at once; a worker on another machine (or named otherwise)
 is taken for dead once its task has run longer than TASK_WORKER_LOST_AFTER_S. The periodic job
 `requeue_lost_tasks` (salam.periodic) calls ``requeue_lost_tasks``.
+
+Staff see every task result, and retry failed ones, in the admin's "Background tasks" report
+(salam.background_tasks), which reads and changes them through ``task_results`` and ``retry_failed_task``.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ import datetime
 import logging
 import os
 import socket
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
@@ -91,3 +97,49 @@ def requeue_lost_tasks(now: datetime.datetime | None = None) -> RequeueReport:
                 report.requeued += 1
                 logger.warning("task %s (%s) queued again: its worker %s died", result.pk, result.task_path, worker)
     return report
+
+
+# --- the admin's report: listing and retrying -----------------------------------------------------
+
+
+def task_results(status: str = "") -> QuerySet[DBTaskResult]:
+    """Task results, newest first; only those with ``status`` (a TaskResultStatus value) when given."""
+    results = DBTaskResult.objects.order_by("-enqueued_at", "-pk")
+    return results.filter(status=status) if status else results
+
+
+def status_counts() -> dict[str, int]:
+    """How many task results have each status (every status present, zero when none)."""
+    counts = dict(DBTaskResult.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in TaskResultStatus.values}
+
+
+def failure_reason(traceback: str) -> str:
+    """The line of a stored traceback that says what went wrong: its last one ("ValueError: ...")."""
+    lines = [line.strip() for line in traceback.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def retry_failed_task(task_id: uuid.UUID, *, by: str = "") -> bool:
+    """Queue a failed task again, as the same result row; False when it is not failed (so a second click does nothing).
+
+    Raises DBTaskResult.DoesNotExist for an unknown id. Its worker history stays, so the attempts a
+    dead worker used up still count against MAX_ATTEMPTS.
+    """
+    with transaction.atomic():
+        # Locked: two staff clicking at once, or a worker sweeping, must not both requeue it.
+        result = DBTaskResult.objects.select_for_update().get(pk=task_id)
+        if result.status != TaskResultStatus.FAILED:
+            return False
+        reason = failure_reason(result.traceback)
+        result.status = TaskResultStatus.READY
+        result.started_at = None
+        result.finished_at = None
+        result.return_value = None
+        result.exception_class_path = ""
+        result.traceback = ""
+        result.save(
+            update_fields=["status", "started_at", "finished_at", "return_value", "exception_class_path", "traceback"]
+        )
+    logger.warning("task %s (%s) queued again by %s after it failed: %s", task_id, result.task_path, by, reason)
+    return True

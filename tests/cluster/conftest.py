@@ -91,6 +91,26 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.elasticsearch)
 
 
+# Seconds spent in this folder's tests (setup, call and teardown, so starting the cluster and
+# bringing killed nodes back count too), for the one line CI prints about them.
+_spent = {"seconds": 0.0, "tests": set()}
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Add up the time of every phase of every test here (only this folder's reports reach this hook)."""
+    _spent["seconds"] += report.duration
+    _spent["tests"].add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line with the cluster tests' share of the run, so CI shows what the cluster part costs."""
+    if _spent["tests"]:
+        terminalreporter.write_line(
+            f"cluster tests: {len(_spent['tests'])} tests took {_spent['seconds']:.1f} s "
+            "(setup, call and teardown, starting and restarting nodes included)"
+        )
+
+
 @pytest.fixture(scope="session")
 def cluster() -> Cluster:
     """The running cluster (started here when it is not)."""

@@ -104,28 +104,47 @@ def test_node_killed_during_a_rebuild(cluster, es_client, many_pages, monkeypatc
 
 def test_node_killed_during_live_publishing(cluster, es_client, site_root, run_on_commit, search_index, settings):
     """Pages keep being published through the outbox while the node holding the index's primary is
-    killed; searches answer throughout, and nothing published is missing once the node is back."""
+    killed. A web instance that lists every node moves on to a survivor by itself; one that knows
+    only the dead node cannot write, and its outbox keeps what it could not send, with the reason,
+    until the node is back. Searches answer throughout, and nothing published or withdrawn is lost.
+
+    The instance that knows one node is what makes a write fail: with a replica of every shard and
+    the client retrying elsewhere, writes through the others never do, and an outbox that forgot a
+    failed write (deleting its row) would go unnoticed.
+    """
     es_client.cluster.health(index=alias_name(), wait_for_status="green", timeout="60s")
     victim = primary_node(es_client, indexing.indices_with_alias(es_client, alias_name())[0])
-    # The victim first in the hub's list of nodes: the client must move on to a survivor by itself.
-    urls = cluster.urls[victim - 1 : victim] + [u for n, u in enumerate(cluster.urls, 1) if n != victim]
-    settings.ELASTICSEARCH_URL = ",".join(urls)
-    pages = []
-    for n in range(10):
+    # The victim first in the list: the client must move on to a survivor by itself.
+    every_node = ",".join(cluster.urls[victim - 1 : victim] + [u for n, u in enumerate(cluster.urls, 1) if n != victim])
+    dead_node_only = cluster.urls[victim - 1]
+    settings.ELASTICSEARCH_URL = every_node
+    before = []
+    for n in range(4):
         with run_on_commit():
-            pages.append(factories.publication(site_root, f"Recruitment fee study {n}"))
-        if n == 3:
-            cluster.kill(victim)
-        if n >= 3:
-            # Searches answer from the surviving copies; what they miss is still in the outbox.
-            waiting = set(IndexOutbox.objects.values_list("page_id", flat=True))
-            assert found("recruitment") | waiting >= {p.pk for p in pages}
+            before.append(factories.publication(site_root, f"Recruitment fee study {n}"))
+    cluster.kill(victim)
+    through_survivors, stranded = [], []
+    for n in range(4, 10):
+        settings.ELASTICSEARCH_URL = every_node if n < 7 else dead_node_only
+        with run_on_commit():
+            page = factories.publication(site_root, f"Recruitment fee study {n}")
+        (through_survivors if n < 7 else stranded).append(page)
+        settings.ELASTICSEARCH_URL = every_node
+        # Searches answer from the surviving copies; what they miss is still in the outbox.
+        waiting = set(IndexOutbox.objects.values_list("page_id", flat=True))
+        assert found("recruitment") | waiting >= {p.pk for p in before + through_survivors + stranded}
+    settings.ELASTICSEARCH_URL = dead_node_only
     with run_on_commit():
-        pages[0].unpublish()
+        before[0].unpublish()  # a withdrawal the dead node cannot take either
+    settings.ELASTICSEARCH_URL = every_node
+    assert found("recruitment") == {p.pk for p in before + through_survivors}
+    failed = {row.page_id: row for row in IndexOutbox.objects.all()}
+    assert set(failed) == {p.pk for p in stranded} | {before[0].pk}, "the outbox forgot writes that failed"
+    assert all(row.attempts >= 1 and row.last_error.startswith("Elasticsearch: ") for row in failed.values())
     cluster.start()
-    command("--process-outbox")
-    assert not IndexOutbox.objects.exists()
-    assert found("recruitment") == {p.pk for p in pages[1:]}
+    out = command("--process-outbox")
+    assert "0 still pending" in out, out
+    assert found("recruitment") == {p.pk for p in before[1:] + through_survivors + stranded}
     assert_index_equals_database()
 
 

@@ -91,6 +91,19 @@ class TestFollowingThePageTree:
             second.delete()
         assert found("remittances") == []
 
+    def test_publishing_an_unchanged_page_again_puts_back_what_the_index_lost(self, publish, run_on_commit, es_client):
+        page, private = publish("Lost study of remittances"), publish("Private study of remittances")
+        with run_on_commit():
+            PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+        es_client.delete(index=indexing.alias_name(), id=str(page.pk), refresh=True)  # the index lost it
+        assert found("remittances") == []
+        for lost in (page, private):
+            lost.refresh_from_db()
+            with run_on_commit():
+                lost.live_revision.publish()  # the same revision: nothing about the page changes
+        assert found("remittances") == [page.pk]  # back; the private page stays out
+        assert IndexOutbox.objects.count() == 0
+
     def test_privacy_on_an_ancestor_hides_the_subtree_and_lifting_it_restores(self, publish, run_on_commit):
         page = publish("Confidential notes on wage theft", pages=PAGES)
         assert found("wage theft") == [page.pk]

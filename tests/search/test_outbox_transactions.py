@@ -77,3 +77,25 @@ def test_making_a_page_private_in_the_admin_queues_it(admin_client, page):
     assert response.status_code == 200
     assert PageViewRestriction.objects.filter(page=page).exists()
     assert list(IndexOutbox.objects.values_list("page_id", flat=True)) == [page.pk]
+
+
+def test_republishing_the_live_revision_queues_the_page(site_root, page):
+    """Publishing again without a change (nothing about the page's live state changes) still reaches
+    the index: it is how an editor puts back a page the index lost."""
+    page.refresh_from_db()
+    page.live_revision.publish()
+    assert list(IndexOutbox.objects.values_list("page_id", flat=True)) == [page.pk]
+
+
+def test_bulk_publishing_an_unchanged_live_page_in_the_admin_queues_it_once(admin_client, page):
+    """The page listing's bulk "Publish" publishes the latest revision, the live one when nothing changed."""
+    response = admin_client.post(f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}", {})
+    assert response.status_code == 302
+    assert list(IndexOutbox.objects.values_list("page_id", flat=True)) == [page.pk]
+
+
+def test_bulk_publishing_a_page_that_is_not_indexed_queues_nothing(admin_client, site_root):
+    """Only page types the public index follows are queued (the home page is not one)."""
+    response = admin_client.post(f"/admin/bulk/wagtailcore/page/publish/?id={site_root.pk}", {})
+    assert response.status_code == 302
+    assert not IndexOutbox.objects.exists()
