@@ -49,7 +49,7 @@ class IndexMissing(SearchError):
 
 
 class RebuildIncomplete(SearchError):
-    """A rebuild's new index lacks documents Elasticsearch had acknowledged (a node was lost): not swapped in."""
+    """A rebuild's new index lacks documents (lost by a node, or refused twice): not swapped in, the old one serves."""
 
     message = (
         "The rebuild was abandoned: the new index lost documents while a node was down. "

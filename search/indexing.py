@@ -308,6 +308,7 @@ def rebuild(
                 on_chunk(report.documents)
         finish_bulk_load(client, name)
         _resend_lost(client, name, acknowledged)
+        _resend_refused(client, name, report)
         report.removed = swap_alias(client, name)
     except BaseException:
         client.indices.delete(index=name, ignore_unavailable=True)
@@ -346,6 +347,34 @@ def _resend_lost(client: Elasticsearch, index: str, acknowledged: set[int]) -> N
     still = _lost(client, index, acknowledged)
     if still or errors:
         raise RebuildIncomplete()
+
+
+def _resend_refused(client: Elasticsearch, index: str, report: RebuildReport) -> None:
+    """Send once more what Elasticsearch refused during the load; abandon the rebuild if it still refuses some.
+
+    A node lost mid-rebuild makes its shards refuse writes until a replica takes over or the node is
+    back, so the refusals are usually gone a moment later. If some remain while an old index can keep
+    serving, swapping in an index with holes would be worse than keeping it: the rebuild is abandoned
+    (RebuildIncomplete). With no old index (a first build, a lost index) the new one goes in with the
+    refusals reported, since something is better than nothing.
+    """
+    if not report.errors:
+        return
+    logger.warning("search rebuild: %d documents were refused; sending them again", len(report.errors))
+    try:
+        client.cluster.health(index=index, wait_for_status="yellow", timeout="60s")
+    except ELASTICSEARCH_ERRORS as exc:  # a health call that times out answers 408; sending again still tells
+        logger.info("search rebuild: the new index is not yet healthy (%s)", exc)
+    still = bulk_write(client, builders.documents_for(set(report.errors)), next_version(), [building_alias_name()])
+    report.documents += len(report.errors) - len(still)
+    report.errors = still
+    if report.errors and indices_with_alias(client, alias_name()):
+        page_id, error = next(iter(report.errors.items()))
+        raise RebuildIncomplete(
+            f"The rebuild was abandoned: Elasticsearch refused {len(report.errors)} documents twice "
+            f"(page {page_id}: {error[:200]}). The old index still serves searches; "
+            "run `manage.py search_index --rebuild` again."
+        )
 
 
 def _bulk_pipeline(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from search import builders, documents, indexing, status
+from search.exceptions import RebuildIncomplete
 from search.faceted import run_search
 from search.models import IndexOutbox
 from search.params import SearchParams
@@ -110,6 +111,47 @@ class TestRebuild:
         assert indexing.indices_with_alias(es_client, documents.alias_name()) == old
         assert not indexing.indices_with_alias(es_client, documents.building_alias_name())
         assert found("corridors") == sorted(p.pk for p in three_pages)
+
+    @staticmethod
+    def _one_refused(pages):
+        """Every page's real document, the first one with a year Elasticsearch refuses (year is an integer)."""
+        refused = pages[0].pk
+        for page_id, document in builders.iter_all_documents():
+            yield page_id, ({**document, "year": "not a year"} if page_id == refused else document)
+
+    def test_a_document_refused_once_is_sent_again_before_the_swap(self, three_pages, es_client):
+        """A node lost mid-load refuses writes for a moment: the refused page goes in on the second try."""
+        old = indexing.indices_with_alias(es_client, documents.alias_name())
+        report = indexing.rebuild(documents=self._one_refused(three_pages), threads=0)
+        assert report.errors == {} and report.documents == 3
+        assert indexing.indices_with_alias(es_client, documents.alias_name()) != old
+        assert found("corridors") == sorted(p.pk for p in three_pages)
+
+    def test_a_document_refused_twice_abandons_the_rebuild_and_the_old_index_serves(
+        self, three_pages, es_client, monkeypatch
+    ):
+        old = indexing.indices_with_alias(es_client, documents.alias_name())
+        refused = three_pages[0].pk
+        real = builders.documents_for
+        monkeypatch.setattr(
+            builders, "documents_for", lambda ids: {k: {**v, "year": "still not"} for k, v in real(ids).items()}
+        )
+        with pytest.raises(RebuildIncomplete, match=f"refused 1 documents twice \\(page {refused}: "):
+            indexing.rebuild(documents=self._one_refused(three_pages), threads=0)
+        assert indexing.indices_with_alias(es_client, documents.alias_name()) == old
+        assert not indexing.indices_with_alias(es_client, documents.building_alias_name())
+        assert found("corridors") == sorted(p.pk for p in three_pages)
+
+    def test_with_no_old_index_a_rebuild_goes_in_with_its_refusals_reported(self, three_pages, es_client, monkeypatch):
+        for index in indexing.indices_with_alias(es_client, documents.alias_name()):
+            es_client.indices.delete(index=index)
+        real = builders.documents_for
+        monkeypatch.setattr(
+            builders, "documents_for", lambda ids: {k: {**v, "year": "still not"} for k, v in real(ids).items()}
+        )
+        report = indexing.rebuild(documents=self._one_refused(three_pages), threads=0)
+        assert list(report.errors) == [three_pages[0].pk] and report.documents == 2
+        assert found("corridors") == sorted(p.pk for p in three_pages[1:])
 
     @pytest.mark.parametrize("threads", [0, 1, 2])
     def test_chunks_sent_while_the_next_is_built_index_exactly_the_public_documents(
