@@ -147,3 +147,18 @@ def test_on_a_phone_the_evidence_map_scrolls_inside_its_box(corpus, live_server,
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")
     page.screenshot(path="/tmp/search-phone-evidence-map.png", full_page=True)
     page.close()
+
+
+def test_on_a_phone_the_home_map_preview_fits_with_its_country_names(corpus, live_server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    grid = page.locator(".map-preview__grid")
+    box = grid.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert grid.evaluate("el => el.scrollWidth <= el.clientWidth")  # no cell cut off at the right
+    labels = page.locator(".map-preview__label")
+    rows = labels.count()  # the corpus's four countries: Nepal, Qatar, Bangladesh, Sri Lanka
+    assert rows == 4 and all(label.bounding_box()["width"] > 40 for label in labels.all())
+    cells = page.locator(".map-preview__cell")
+    assert cells.count() == rows * 23 and cells.first.bounding_box()["width"] >= 6
+    page.close()
